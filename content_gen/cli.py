@@ -1,0 +1,342 @@
+"""Command line: parse, validate everything, then run; errors become one line and an exit code.
+
+Exit codes: 0 every requested channel saved; 1 at least one channel failed (the rest are
+saved); 2 usage or configuration error, found before any API call; 130 interrupted.
+
+Only the standard library is imported at module level: `--help` and argument errors must not
+pay for pydantic or google-genai.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .orchestrator import TopicResult
+    from .worker import ChannelResult
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+TOPIC_MAX_CHARS = 300
+BRIEF_MAX_BYTES = 200_000
+CHANNEL_NAMES = ("linkedin", "newsletter", "blog")  # checked against channels.CHANNELS in tests
+
+log = logging.getLogger("content_gen")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line, not usage plus message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"content-gen: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="content-gen",
+        description="Turn one topic into a LinkedIn post, an email newsletter and a blog post, "
+        "each written by Gemini and checked until it meets its channel's bar.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gen = commands.add_parser(
+        "generate",
+        help="write every channel for one topic",
+        description="Write the requested channels for TOPIC in parallel and save them under "
+        "OUT/<date>-<slug>/ with a run.json manifest.",
+        epilog="Settings not given as flags come from the environment, then .env, then "
+        "defaults; see README.md. Exit codes: 0 all saved, 1 some channel failed, "
+        "2 usage or configuration error, 130 interrupted.",
+    )
+    gen.add_argument(
+        "topic", metavar="TOPIC", help=f"what to write about (max {TOPIC_MAX_CHARS} characters)"
+    )
+    gen.add_argument(
+        "--channels",
+        metavar="LIST",
+        help=f"comma-separated subset of {','.join(CHANNEL_NAMES)} (default: all)",
+    )
+    gen.add_argument(
+        "--out", metavar="DIR", help="output root (CONTENT_GEN_OUTPUT_DIR; default: output)"
+    )
+    gen.add_argument(
+        "--brief", metavar="FILE", type=Path, help="notes and key points the pieces must draw on"
+    )
+    gen.add_argument(
+        "--audience", metavar="TEXT", help="who the pieces are for (CONTENT_GEN_AUDIENCE)"
+    )
+    gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
+    gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
+    gen.add_argument(
+        "--max-revisions",
+        metavar="N",
+        help="revisions after the first draft, 0-10 (CONTENT_GEN_MAX_REVISIONS; default: 2)",
+    )
+    gen.add_argument(
+        "--sequential", action="store_true", help="one channel at a time (for comparison)"
+    )
+    gen.add_argument(
+        "--json", action="store_true", help="print the run.json manifest instead of the summary"
+    )
+    gen.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the built-in simulated Gemini: no key, no network; output is marked simulated",
+    )
+    gen.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log every request (-vv for debug detail)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | None = None) -> int:
+    """Run the command line; `sleep` replaces every wait (backoff, rate limit) in tests."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _generate(args, sleep)
+    except KeyboardInterrupt:
+        print("content-gen: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from .errors import UsageError
+
+        if isinstance(exc, UsageError):
+            print(f"content-gen: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+def run() -> NoReturn:
+    """Console-script entry point."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        # After Ctrl-C a worker may still be blocked in a request; its output is already
+        # accounted for and every file is written atomically, so do not wait for it.
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)
+
+
+# --- generate ----------------------------------------------------------------------------------
+
+
+def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None) -> int:
+    topic = _check_topic(args.topic)
+    brief = _read_brief(args.brief)
+
+    from .channels import parse_channels
+    from .config import load_settings
+
+    channels = parse_channels(args.channels)
+    settings = load_settings(
+        cli={
+            "output_dir": args.out,
+            "audience": args.audience,
+            "model": args.model,
+            "judge_model": args.judge_model,
+            "max_revisions": args.max_revisions,
+        },
+        environ=os.environ,
+        env_file=Path(".env"),
+    )
+    _setup_logging(args.verbose, settings)
+
+    from .session import Session
+    from .storage import RunDir
+    from .worker import Job
+
+    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        job = Job(topic=topic, brief=brief, audience=settings.audience, day=date.today())
+        run_dir = RunDir.create(settings.output_dir, job.day, topic)
+        if not args.json:
+            names = ", ".join(c.name for c in channels)
+            mode = " (offline: simulated Gemini)" if args.offline else ""
+            print(f'Writing {names} for "{topic}"{mode}', file=sys.stderr)
+        result = session.run(
+            job,
+            channels,
+            run_dir,
+            sequential=args.sequential,
+            inputs={
+                "brief_file": str(args.brief) if args.brief else None,
+                "brief_chars": len(brief),
+                "audience": job.audience,
+            },
+            on_result=None if args.json else _print_progress,
+        )
+    if args.json:
+        import json
+
+        print(json.dumps(result.manifest, indent=2, ensure_ascii=False))
+    else:
+        _print_summary(result, settings)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _check_topic(raw: str) -> str:
+    from .errors import UsageError
+
+    topic = " ".join(raw.split())
+    if not topic:
+        raise UsageError(
+            "the topic is empty; say what to write about, e.g. "
+            'content-gen generate "How small teams can adopt AI code review"'
+        )
+    if len(topic) > TOPIC_MAX_CHARS:
+        raise UsageError(
+            f"the topic is {len(topic)} characters; the maximum is {TOPIC_MAX_CHARS}. "
+            "Put the details in a --brief file"
+        )
+    return topic
+
+
+def _read_brief(path: Path | None) -> str:
+    from .errors import UsageError
+
+    if path is None:
+        return ""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read --brief {path}: {exc.strerror or exc}") from None
+    if len(data) > BRIEF_MAX_BYTES:
+        raise UsageError(
+            f"--brief {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"--brief {path} is not UTF-8 text") from None
+
+
+# --- output ------------------------------------------------------------------------------------
+
+_STATUS = {
+    "passed": "passed",
+    "below_bar": "below bar",
+    "failed": "FAILED",
+    "interrupted": "interrupted",
+}
+
+
+def _print_progress(result: ChannelResult) -> None:
+    score = f"score {result.score:.2f}" if result.score is not None else "no score"
+    attempts = len(result.attempts)
+    line = (
+        f"  {result.channel:<11} {_STATUS[result.status]:<11} {score:<11} "
+        f"{attempts} attempt{'s' if attempts != 1 else '':<2} {result.seconds:6.1f}s"
+    )
+    if result.error:
+        line += f"  {result.error}"
+    print(line, file=sys.stderr, flush=True)
+
+
+def _print_summary(result: TopicResult, settings: Settings) -> None:
+    rows = [("channel", "result", "score", "attempts", "tokens", "time", "file")]
+    for r in result.results.values():
+        rows.append(
+            (
+                r.channel,
+                _STATUS[r.status],
+                f"{r.score:.2f}" if r.score is not None else "-",
+                str(len(r.attempts)),
+                f"{r.usage.total_tokens:,}",
+                f"{r.seconds:.1f}s",
+                r.file or "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for row in rows:
+        print(
+            "  ".join(
+                cell.ljust(w) if i in (0, 1, 6) else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    counts = {s: sum(1 for r in result.results.values() if r.status == s) for s in _STATUS}
+    usage = result.usage
+    print(
+        f"\n{counts['passed']} passed, {counts['below_bar']} below the bar, "
+        f"{counts['failed']} failed"
+        + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
+        + f"; {usage.calls} API calls, {usage.total_tokens:,} tokens, {result.seconds:.1f}s"
+    )
+    print(f"Saved in {result.run_dir.path}{os.sep}")
+    for r in result.results.values():
+        if r.status == "below_bar":
+            print(
+                f"- {r.channel}: did not meet the quality bar in {len(r.attempts)} attempts; "
+                "the best one was saved (the judge's notes are in run.json)"
+            )
+        elif r.status == "failed":
+            print(f"- {r.channel} failed: {r.error}. Retry it with --channels {r.channel}")
+    if result.interrupted:
+        print("Interrupted: finished channels were kept; run.json records the rest.")
+
+
+# --- logging -----------------------------------------------------------------------------------
+
+
+class _ChannelFilter(logging.Filter):
+    """Tags every record with its channel and blanks the API key out of every message."""
+
+    def __init__(self, secret: str | None) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "channel"):
+            record.channel = "-"
+        if self._secret:
+            message = record.getMessage()
+            if self._secret in message:
+                record.msg, record.args = message.replace(self._secret, "[redacted]"), None
+        return True
+
+
+def _setup_logging(verbose: int, settings: Settings) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s [%(channel)s] %(message)s", "%H:%M:%S")
+    )
+    secret = settings.api_key.get_secret_value() if settings.api_key else None
+    handler.addFilter(_ChannelFilter(secret))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("content-gen")
+    except PackageNotFoundError:
+        return "unknown"

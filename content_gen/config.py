@@ -1,0 +1,134 @@
+"""Settings: read once at the edge (flag > environment > .env > default), validated, passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .errors import UsageError
+
+DEFAULT_MODEL = "gemini-3.8-flash"
+# A judge from another model than the writer reduces self-preference bias.
+DEFAULT_JUDGE_MODEL = "gemini-3.5-flash"
+DEFAULT_AUDIENCE = "busy professionals who want practical, specific advice"
+
+# Setting -> environment variable. The API key has two accepted names, handled below.
+ENV_NAMES: dict[str, str] = {
+    "model": "CONTENT_GEN_MODEL",
+    "judge_model": "CONTENT_GEN_JUDGE_MODEL",
+    "max_revisions": "CONTENT_GEN_MAX_REVISIONS",
+    "output_dir": "CONTENT_GEN_OUTPUT_DIR",
+    "request_timeout": "CONTENT_GEN_REQUEST_TIMEOUT",
+    "max_retries": "CONTENT_GEN_MAX_RETRIES",
+    "rpm": "CONTENT_GEN_RPM",
+    "max_concurrency": "CONTENT_GEN_MAX_CONCURRENCY",
+    "audience": "CONTENT_GEN_AUDIENCE",
+    "postal_address": "CONTENT_GEN_POSTAL_ADDRESS",
+    "blog_min_words": "CONTENT_GEN_BLOG_MIN_WORDS",
+    "blog_max_words": "CONTENT_GEN_BLOG_MAX_WORDS",
+    "pass_mean": "CONTENT_GEN_PASS_MEAN",
+    "pass_min": "CONTENT_GEN_PASS_MIN",
+    "prompts_dir": "CONTENT_GEN_PROMPTS_DIR",
+    "base_url": "GOOGLE_GEMINI_BASE_URL",
+}
+API_KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+# Flags whose name is not simply the setting's name with dashes.
+_FLAGS = {"output_dir": "--out"}
+
+_MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
+
+
+class Settings(BaseModel):
+    """Everything that shapes a run and outlives it. Per-topic input lives in the job, not here."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr | None = None
+    model: str = Field(DEFAULT_MODEL, pattern=_MODEL_NAME)
+    judge_model: str = Field(DEFAULT_JUDGE_MODEL, pattern=_MODEL_NAME)
+    max_revisions: int = Field(2, ge=0, le=10)
+    output_dir: Path = Path("output")
+    request_timeout: float = Field(60.0, gt=0, le=3600)
+    max_retries: int = Field(4, ge=0, le=20)
+    rpm: int = Field(0, ge=0, le=1_000_000, description="requests per minute; 0 = no limit")
+    max_concurrency: int = Field(8, ge=1, le=256)
+    audience: str = Field(DEFAULT_AUDIENCE, min_length=1, max_length=500)
+    postal_address: str | None = Field(None, max_length=500)
+    blog_min_words: int = Field(1000, ge=0, le=100_000)
+    blog_max_words: int = Field(2000, ge=1, le=100_000)
+    pass_mean: float = Field(4.0, ge=1, le=5)
+    pass_min: int = Field(3, ge=1, le=5)
+    prompts_dir: Path | None = None
+    base_url: str | None = Field(None, pattern=r"^https?://\S+$")
+
+    @field_validator("audience", "postal_address", "model", "judge_model")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() if isinstance(value, str) else value
+
+    def public(self) -> dict[str, Any]:
+        """The settings as recorded in run.json: no secrets, paths as strings."""
+        return self.model_dump(mode="json", exclude={"api_key"})
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+) -> Settings:
+    """Merge the sources, highest first: CLI flags, environment, .env, defaults.
+
+    Empty values count as unset, so a copied `.env.example` with blank lines changes nothing.
+    Raises UsageError naming the setting, where it came from and the bad value.
+    """
+    environ = {} if environ is None else environ
+    file_values: Mapping[str, str | None] = (
+        dotenv_values(env_file) if env_file is not None and env_file.is_file() else {}
+    )
+    layers: list[tuple[str, Mapping[str, Any]]] = [
+        (".env", file_values),
+        ("environment", environ),
+    ]
+
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for source, layer in layers:
+        for field, name in ENV_NAMES.items():
+            raw = layer.get(name)
+            if raw is not None and str(raw).strip() != "":
+                values[field] = raw
+                origin[field] = f"{name} (from {source})"
+        for name in reversed(API_KEY_NAMES):  # GEMINI_API_KEY wins over GOOGLE_API_KEY
+            raw = layer.get(name)
+            if raw is not None and str(raw).strip() != "":
+                values["api_key"] = str(raw).strip()
+                origin["api_key"] = f"{name} (from {source})"
+    for field, value in (cli or {}).items():
+        if value is not None:
+            values[field] = value
+            origin[field] = _FLAGS.get(field, "--" + field.replace("_", "-"))
+
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        raise UsageError(_describe(exc, values, origin)) from None
+    if settings.blog_min_words > settings.blog_max_words:
+        raise UsageError(
+            f"CONTENT_GEN_BLOG_MIN_WORDS ({settings.blog_min_words}) is larger than "
+            f"CONTENT_GEN_BLOG_MAX_WORDS ({settings.blog_max_words})"
+        )
+    return settings
+
+
+def _describe(exc: ValidationError, values: Mapping[str, Any], origin: Mapping[str, str]) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    where = origin.get(field, ENV_NAMES.get(field, field))
+    shown = "(hidden)" if field == "api_key" else repr(values.get(field))
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:]
+    return f"invalid setting {where}: {shown}: {message}"

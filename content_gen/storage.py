@@ -1,0 +1,110 @@
+"""Where output goes: safe run-directory names and files that are complete or absent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+SLUG_MAX = 60
+
+
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
+    """ASCII, lowercase, hyphenated, at most `max_length` characters, never empty.
+
+    Text with no ASCII letters or digits left (emoji, most non-Latin scripts) gets a short
+    hash instead, so two such topics still land in different directories.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+        slug = slug[:max_length].strip("-")
+    if not slug:
+        slug = "topic-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
+
+    A reader, or a run killed at any moment, sees the old file or the new one, never half.
+    """
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """One topic's output directory: `<root>/<date>-<slug>[-N]/`."""
+
+    path: Path
+
+    @classmethod
+    def create(cls, root: Path, day: date, topic: str, *, reuse: bool = False) -> RunDir:
+        """Make the directory now, before any API call, so an unwritable root fails early.
+
+        An existing directory for the same topic and day is reused only when asked
+        (resumed calendar entries); otherwise the new run gets the next free `-N` suffix.
+        """
+        base = f"{day.isoformat()}-{slugify(topic)}"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for n in range(1, 1000):
+                path = root / (base if n == 1 else f"{base}-{n}")
+                try:
+                    path.mkdir()
+                except FileExistsError:
+                    if reuse and path.is_dir():
+                        break
+                    continue
+                break
+            else:
+                raise UsageError(f"too many runs of this topic today in {root}")
+            _check_writable(path)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write to output directory {root}: {exc.strerror or exc}; "
+                "choose another with --out or CONTENT_GEN_OUTPUT_DIR"
+            ) from None
+        return cls(path)
+
+    def write(self, name: str, text: str) -> Path:
+        target = self.path / name
+        if target.parent != self.path:
+            raise ValueError(f"refusing to write outside the run directory: {name!r}")
+        atomic_write(target, text)
+        return target
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        write_json(self.path / "run.json", manifest)
+
+
+def _check_writable(path: Path) -> None:
+    probe = path / ".write-test"
+    probe.write_text("")
+    probe.unlink()
