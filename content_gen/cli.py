@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -125,6 +126,8 @@ def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | No
 
 def run() -> NoReturn:
     """Console-script entry point."""
+    # cron, systemd and CI stop jobs with SIGTERM: treat it like Ctrl-C, keeping finished work.
+    signal.signal(signal.SIGTERM, _interrupt)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -138,6 +141,10 @@ def run() -> NoReturn:
         logging.shutdown()
         os._exit(code)
     sys.exit(code)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 # --- generate ----------------------------------------------------------------------------------
@@ -192,7 +199,7 @@ def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None)
 
         print(json.dumps(result.manifest, indent=2, ensure_ascii=False))
     else:
-        _print_summary(result, settings)
+        _print_summary(result)
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
@@ -246,17 +253,18 @@ _STATUS = {
 
 def _print_progress(result: ChannelResult) -> None:
     score = f"score {result.score:.2f}" if result.score is not None else "no score"
-    attempts = len(result.attempts)
+    count = len(result.attempts)
+    attempts = f"{count} attempt" + ("" if count == 1 else "s")
     line = (
-        f"  {result.channel:<11} {_STATUS[result.status]:<11} {score:<11} "
-        f"{attempts} attempt{'s' if attempts != 1 else '':<2} {result.seconds:6.1f}s"
+        f"  {result.channel:<11} {_STATUS[result.status]:<11} {score:<11} {attempts:<10} "
+        f"{result.seconds:5.1f}s"
     )
     if result.error:
         line += f"  {result.error}"
     print(line, file=sys.stderr, flush=True)
 
 
-def _print_summary(result: TopicResult, settings: Settings) -> None:
+def _print_summary(result: TopicResult) -> None:
     rows = [("channel", "result", "score", "attempts", "tokens", "time", "file")]
     for r in result.results.values():
         rows.append(
@@ -287,7 +295,8 @@ def _print_summary(result: TopicResult, settings: Settings) -> None:
         + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
         + f"; {usage.calls} API calls, {usage.total_tokens:,} tokens, {result.seconds:.1f}s"
     )
-    print(f"Saved in {result.run_dir.path}{os.sep}")
+    simulated = " (simulated content: --offline)" if result.manifest.get("simulated") else ""
+    print(f"Saved in {result.run_dir.path}{os.sep}{simulated}")
     for r in result.results.values():
         if r.status == "below_bar":
             print(

@@ -129,6 +129,19 @@ def _describe(exc: ValidationError, values: Mapping[str, Any], origin: Mapping[s
     field = str(error["loc"][0]) if error["loc"] else "?"
     where = origin.get(field, ENV_NAMES.get(field, field))
     shown = "(hidden)" if field == "api_key" else repr(values.get(field))
-    message = str(error["msg"])
-    message = message[0].lower() + message[1:]
+    message = _FRIENDLY.get((field, error["type"])) or _FRIENDLY.get(("*", error["type"]))
+    if message is None:
+        message = str(error["msg"])
+        message = message[0].lower() + message[1:]
     return f"invalid setting {where}: {shown}: {message}"
+
+
+# Pydantic's wording, where it talks about types and regexes rather than what to type.
+_FRIENDLY = {
+    ("*", "int_parsing"): "expected a whole number",
+    ("*", "int_from_float"): "expected a whole number",
+    ("*", "float_parsing"): "expected a number",
+    ("model", "string_pattern_mismatch"): f"expected a model name such as {DEFAULT_MODEL}",
+    ("judge_model", "string_pattern_mismatch"): f"expected a model name such as {DEFAULT_MODEL}",
+    ("base_url", "string_pattern_mismatch"): "expected an http:// or https:// URL",
+}

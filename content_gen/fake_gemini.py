@@ -7,7 +7,7 @@ judgements whose scores can be scripted. Faults and latency can be injected per 
 and step; every request is logged (never the API key) so tests can count calls.
 
     with FakeGemini(latency={"blog": 0.5}) as fake:
-        fake.fail(Fault.http(503), channel="blog")      # blog's next call gets a 503
+        fake.inject(Fault.http(503), channel="blog")    # blog's next call gets a 503
         fake.scores("linkedin", FAIL, PASS)             # first judgement fails, then passes
         ... point the SDK at fake.url ...
         assert fake.count(channel="blog") == 3
@@ -67,6 +67,12 @@ class Fault:
     retry_delay: float | None = None
     retry_after: str | None = None
     seconds: float = 0.0
+    data: Mapping[str, Any] | None = None
+
+    @classmethod
+    def reply(cls, data: Mapping[str, Any]) -> Fault:
+        """A well-formed reply carrying `data` instead of the usual draft (e.g. a bad one)."""
+        return cls("reply", data=data)
 
     @classmethod
     def http(
@@ -189,7 +195,10 @@ class FakeGemini:
         server.server_activate()
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-gemini", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-gemini",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -214,8 +223,8 @@ class FakeGemini:
 
     # -- scripting --------------------------------------------------------------------------
 
-    def fail(self, *faults: Fault, channel: str | None = None, step: str | None = None) -> None:
-        """Queue faults for the next requests of a channel and/or step (None = any)."""
+    def inject(self, *faults: Fault, channel: str | None = None, step: str | None = None) -> None:
+        """Queue faults (or canned replies) for the next requests of a channel and/or step."""
         with self._lock:
             self._script.faults.setdefault((channel, step), deque()).extend(faults)
 
@@ -284,6 +293,9 @@ class FakeGemini:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGemini
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this, Nagle's algorithm and
+    # delayed ACKs add ~40 ms to every reply.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read fake.requests
         pass
@@ -436,6 +448,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_reply({}, body, prompt, "MAX_TOKENS", full[: len(full) // 2])
         elif fault.kind == "malformed":
             self._send_reply({}, body, prompt, text="Sure! Here is your content: not JSON")
+        elif fault.kind == "reply":
+            self._send_reply(dict(fault.data or {}), body, prompt)
         elif fault.kind == "off_schema":
             self._send_reply({"unexpected": "shape"}, body, prompt)
         elif fault.kind == "not_json":
@@ -468,7 +482,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _outcome(fault: Fault | None) -> str:
-    if fault is None:
+    if fault is None or fault.kind == "reply":
         return "ok"
     return str(fault.status) if fault.kind == "status" else fault.kind
 

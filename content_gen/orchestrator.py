@@ -30,6 +30,7 @@ class TopicResult:
     results: dict[str, ChannelResult] = field(default_factory=dict)
     seconds: float = 0.0
     interrupted: bool = False
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -99,7 +100,8 @@ def run_topic(
     outcome.results = {name: r for name, r in slots.items() if r is not None}
     outcome.interrupted = outcome.interrupted or rt.stop.is_set()
     outcome.seconds = rt.clock() - started
-    run_dir.write_manifest(_manifest(outcome, channels, rt, created_at, manifest_extra, done=True))
+    outcome.manifest = _manifest(outcome, channels, rt, created_at, manifest_extra, done=True)
+    run_dir.write_manifest(outcome.manifest)
     return outcome
 
 

@@ -1,0 +1,114 @@
+"""Shared fixtures: a fake Gemini per test, no network, no real waits, no stray settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from content_gen.channels import ChannelContext
+from content_gen.config import ENV_NAMES, Settings
+from content_gen.fake_gemini import FakeGemini
+from content_gen.llm import GeminiLLM
+from content_gen.prompts import PromptLibrary, default_prompts_dir
+from content_gen.quality import QualityBar
+from content_gen.ratelimit import Limiter, RateLimit
+from content_gen.worker import Runtime
+
+TEST_KEY = "test-key-Zx81-DO-NOT-PRINT"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No settings leak in from the machine, and no .env from the checkout is read."""
+    for name in (*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection beyond loopback fails the test loudly."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGemini]:
+    with FakeGemini() as server:
+        yield server
+
+
+@dataclass
+class Sleeps:
+    """Stands in for time.sleep: records what would have been waited, waits for nothing."""
+
+    waits: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, fake: FakeGemini) -> FakeGemini:
+    """The environment a user would set, pointing the real SDK at the fake."""
+    monkeypatch.setenv("GEMINI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+    return fake
+
+
+def make_runtime(
+    fake: FakeGemini, sleeps: Sleeps, stop: threading.Event | None = None, **settings: Any
+) -> Runtime:
+    """A Runtime wired to the fake, as the session would build it, with no real waits."""
+    options: dict[str, Any] = {"api_key": TEST_KEY, "base_url": fake.url} | settings
+    config = Settings(**options)
+    stop = stop or threading.Event()
+    limiter = Limiter(RateLimit(config.rpm, config.max_concurrency), sleep=sleeps, stop=stop)
+    llm = GeminiLLM(config, limiter=limiter, stop=stop, sleep=sleeps, jitter=lambda: 0.5)
+    return Runtime(
+        llm=llm,
+        prompts=PromptLibrary(default_prompts_dir()),
+        model=config.model,
+        judge_model=config.judge_model,
+        max_revisions=config.max_revisions,
+        bar=QualityBar(min_score=config.pass_min, min_mean=config.pass_mean),
+        context=ChannelContext(postal_address=config.postal_address),
+        stop=stop,
+        redact=llm.redact,
+    )
+
+
+def clean_env() -> dict[str, str]:
+    """os.environ without any content-gen or Gemini setting, for subprocesses."""
+    drop = {*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+@pytest.fixture
+def runtime(fake: FakeGemini, sleeps: Sleeps) -> Any:
+    """Factory: runtime(max_revisions=1, ...) -> a Runtime wired to this test's fake."""
+
+    def build(stop: threading.Event | None = None, **settings: Any) -> Runtime:
+        return make_runtime(fake, sleeps, stop, **settings)
+
+    return build

@@ -1,0 +1,113 @@
+"""The shared limiter: spacing of request starts, the in-flight cap, and stopping."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+
+from content_gen.errors import Interrupted
+from content_gen.ratelimit import Limiter, RateLimit
+
+
+class FakeClock:
+    """Virtual time: sleeping moves the clock forward instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_rate_limit_validates_its_values() -> None:
+    with pytest.raises(ValueError, match="rpm must be 0 \\(off\\) or positive, got -1"):
+        RateLimit(rpm=-1)
+    with pytest.raises(ValueError, match="concurrency must be at least 1, got 0"):
+        RateLimit(concurrency=0)
+
+
+def test_starts_are_spaced_evenly_at_the_rpm() -> None:
+    clock = FakeClock()
+    limiter = Limiter(RateLimit(rpm=30), clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(4):
+        with limiter.slot():
+            starts.append(clock.now)
+    assert [b - a for a, b in itertools.pairwise(starts)] == [2.0, 2.0, 2.0]
+    assert clock.sleeps == [2.0, 2.0, 2.0]
+
+
+def test_idle_time_is_not_saved_up_as_a_burst() -> None:
+    clock = FakeClock()
+    limiter = Limiter(RateLimit(rpm=60), clock=clock, sleep=clock.sleep)
+    with limiter.slot():
+        pass
+    clock.now += 600  # ten quiet minutes
+    for _ in range(3):
+        with limiter.slot():
+            pass
+    assert clock.sleeps == [1.0, 1.0]  # the first is free, then one per second again
+
+
+def test_no_rpm_means_no_waiting() -> None:
+    clock = FakeClock()
+    limiter = Limiter(RateLimit(rpm=0), clock=clock, sleep=clock.sleep)
+    for _ in range(100):
+        with limiter.slot():
+            pass
+    assert clock.sleeps == []
+
+
+def test_in_flight_requests_never_exceed_the_cap() -> None:
+    limiter = Limiter(RateLimit(concurrency=2))
+    inside, peak, lock = 0, 0, threading.Lock()
+    release = threading.Event()
+    entered = threading.Semaphore(0)
+
+    def request() -> None:
+        nonlocal inside, peak
+        with limiter.slot():
+            with lock:
+                inside += 1
+                peak = max(peak, inside)
+            entered.release()
+            release.wait(5)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for t in threads:
+        t.start()
+    assert entered.acquire(timeout=5) and entered.acquire(timeout=5)
+    assert not entered.acquire(timeout=0.2)  # a third cannot get in while two are inside
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert peak == 2
+
+
+def test_stop_interrupts_a_thread_waiting_for_a_slot() -> None:
+    stop = threading.Event()
+    limiter = Limiter(RateLimit(concurrency=1), stop=stop)
+    errors: list[BaseException] = []
+    with limiter.slot():
+
+        def waiter() -> None:
+            try:
+                with limiter.slot():
+                    pass
+            except Interrupted as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        stop.set()
+        thread.join(2)
+    assert not thread.is_alive() and len(errors) == 1
