@@ -93,14 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the built-in simulated Gemini: no key, no network; output is marked simulated",
     )
-    gen.add_argument(
+    _add_verbose(gen)
+    gen.set_defaults(handler=_generate)
+    return parser
+
+
+def _add_verbose(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "-v",
         "--verbose",
         action="count",
         default=0,
         help="log every request (-vv for debug detail)",
     )
-    return parser
 
 
 def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | None = None) -> int:
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | No
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return _generate(args, sleep)
+        return args.handler(args, sleep)
     except KeyboardInterrupt:
         print("content-gen: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

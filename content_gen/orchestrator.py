@@ -54,9 +54,20 @@ def run_topic(
     sequential: bool = False,
     manifest_extra: dict[str, Any] | None = None,
     on_result: Callable[[ChannelResult], None] | None = None,
+    keep_earlier: bool = False,
 ) -> TopicResult:
-    """Run every channel for one topic and return when all have finished (or on Ctrl-C)."""
+    """Run every channel for one topic and return when all have finished (or on Ctrl-C).
+
+    With `keep_earlier`, channels recorded in an existing run.json that this run does not
+    redo stay in the manifest (a resumed calendar entry redoing only its failed channel).
+    """
     created_at = datetime.now().astimezone()
+    earlier = (run_dir.read_manifest() or {}) if keep_earlier else {}
+    earlier_channels = {
+        name: data
+        for name, data in (earlier.get("channels") or {}).items()
+        if name not in {c.name for c in channels} and isinstance(data, dict)
+    }
     started = rt.clock()
     outcome = TopicResult(job, run_dir)
     # In the requested order, whatever order they finish in.
@@ -67,7 +78,7 @@ def run_topic(
         outcome.results = {name: r for name, r in slots.items() if r is not None}
         outcome.seconds = rt.clock() - started
         run_dir.write_manifest(
-            _manifest(outcome, channels, rt, created_at, manifest_extra, done=False)
+            _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=False)
         )
         if on_result is not None:
             on_result(result)
@@ -100,7 +111,9 @@ def run_topic(
     outcome.results = {name: r for name, r in slots.items() if r is not None}
     outcome.interrupted = outcome.interrupted or rt.stop.is_set()
     outcome.seconds = rt.clock() - started
-    outcome.manifest = _manifest(outcome, channels, rt, created_at, manifest_extra, done=True)
+    outcome.manifest = _manifest(
+        outcome, rt, created_at, manifest_extra, earlier_channels, done=True
+    )
     run_dir.write_manifest(outcome.manifest)
     return outcome
 
@@ -120,19 +133,20 @@ def _collect(future: Future[ChannelResult], channel: Channel, rt: Runtime) -> Ch
 
 def _manifest(
     outcome: TopicResult,
-    channels: Sequence[Channel],
     rt: Runtime,
     created_at: datetime,
     extra: dict[str, Any] | None,
+    earlier: dict[str, Any],
     *,
     done: bool,
 ) -> dict[str, Any]:
+    channels = {**earlier, **{name: r.as_dict() for name, r in outcome.results.items()}}
     if not done:
         status = "running"
     elif outcome.interrupted:
         status = "interrupted"
     else:
-        status = "complete" if outcome.ok else "partial"
+        status = "complete" if all(c.get("ok") for c in channels.values()) else "partial"
     return {
         "topic": outcome.job.topic,
         "status": status,
@@ -143,6 +157,5 @@ def _manifest(
         **(extra or {}),
         "duration_s": round(outcome.seconds, 3),
         "usage": outcome.usage.as_dict(),
-        "channels": {name: r.as_dict() for name, r in outcome.results.items()},
-        "requested_channels": [c.name for c in channels],
+        "channels": channels,
     }

@@ -103,6 +103,14 @@ class RunDir:
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.path / "run.json", manifest)
 
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The run.json already here, if there is a readable one."""
+        try:
+            data = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
 
 def _check_writable(path: Path) -> None:
     probe = path / ".write-test"
