@@ -92,7 +92,9 @@ class NewsletterIssue(BaseModel):
 
 
 def _newsletter_prose(draft: NewsletterIssue) -> str:
-    return "\n\n".join([draft.subject, draft.preheader, draft.body, draft.call_to_action])
+    return "\n\n".join(
+        [draft.subject, draft.preheader, draft.body, draft.call_to_action, draft.footer]
+    )
 
 
 def _newsletter_rules(draft: NewsletterIssue, ctx: ChannelContext) -> list[Violation]:

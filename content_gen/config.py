@@ -117,9 +117,11 @@ def load_settings(
     except ValidationError as exc:
         raise UsageError(_describe(exc, values, origin)) from None
     if settings.blog_min_words > settings.blog_max_words:
+        low = origin.get("blog_min_words", "CONTENT_GEN_BLOG_MIN_WORDS (default)")
+        high = origin.get("blog_max_words", "CONTENT_GEN_BLOG_MAX_WORDS (default)")
         raise UsageError(
-            f"CONTENT_GEN_BLOG_MIN_WORDS ({settings.blog_min_words}) is larger than "
-            f"CONTENT_GEN_BLOG_MAX_WORDS ({settings.blog_max_words})"
+            f"invalid setting {low}: {settings.blog_min_words} is larger than "
+            f"{high}: {settings.blog_max_words}"
         )
     return settings
 

@@ -35,7 +35,8 @@ def blocking(violations: Iterable[Violation]) -> list[Violation]:
 
 # --- text helpers ----------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z0-9\u00C0-\uFFFF]+(?:['\u2019][A-Za-z]+)*")
+# Letters and digits in any script; dashes, bullets and arrows are not words.
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n{2,}")
 _FENCE = re.compile(r"^```.*?^```[^\n]*$", re.MULTILINE | re.DOTALL)
 
@@ -57,17 +58,19 @@ def quote(text: str, limit: int = 60) -> str:
 # --- rules for every channel -----------------------------------------------------------------
 
 _PLACEHOLDERS = [
+    # "[Your Name]", but not a markdown link such as "[your free template](https://...)".
     re.compile(
         r"\[(?:your|insert|add|company|first name|name|link|url|date|product|author|"
-        r"todo|tbd|placeholder)\b[^\]\n]{0,60}\]",
+        r"todo|tbd|placeholder)\b[^\]\n]{0,60}\](?!\()",
         re.IGNORECASE,
     ),
     re.compile(r"\{\{[^{}\n]{1,60}\}\}"),
     re.compile(r"\blorem ipsum\b", re.IGNORECASE),
-    re.compile(r"\bas an ai(?: language model)?\b", re.IGNORECASE),
+    # The chatbot's voice ("As an AI language model, I..."), not "As an AI engineer, ...".
+    re.compile(r"\bas an ai(?: language model| assistant| model|,\s*i\b)", re.IGNORECASE),
     re.compile(
-        r"\bhere(?:'|\u2019)?s (?:a|the|your) (?:revised|rewritten|updated|improved)\b"
-        r"(?: version)?",
+        r"\b(?:here(?:'|\u2019)?s|here is) (?:a|the|your) (?:revised|rewritten|updated|improved) "
+        r"(?:version|draft|post)\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -106,12 +109,19 @@ def _phrase_patterns(path: Path) -> tuple[tuple[str, re.Pattern[str]], ...]:
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
     words = phrase.lower().split()
     if len(words) == 1 and "*" not in phrase:
-        # Catch inflections too: "delve" -> delves, delved, delving.
-        stem = words[0][:-1] if words[0].endswith("e") and len(words[0]) > 4 else words[0]
-        return re.compile(rf"\b{re.escape(stem)}\w*", re.IGNORECASE)
+        return re.compile(rf"\b{_inflected(words[0])}\b", re.IGNORECASE)
     parts = [r"\w+(?:\s+\w+)?" if w == "*" else re.escape(w) for w in words]
     body = r"\s+".join(parts).replace("'", "['\u2019]")
     return re.compile(rf"\b{body}\b", re.IGNORECASE)
+
+
+def _inflected(word: str) -> str:
+    """The word and its usual inflections: delve -> delving, synergy -> synergies."""
+    if word.endswith("e") and len(word) > 3:
+        return re.escape(word[:-1]) + "(?:e|es|ed|ing)"
+    if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":
+        return re.escape(word[:-1]) + "(?:y|ies|ied|ying)"
+    return re.escape(word) + "(?:s|es|ed|ing|ly)?"
 
 
 def default_phrases_file() -> Path:
@@ -171,7 +181,8 @@ def common_rules(prose: str) -> list[Violation]:
 # --- LinkedIn --------------------------------------------------------------------------------
 
 LINKEDIN_MAX_CHARS = 3000
-_HASHTAG = re.compile(r"(?<![\w&/])#(\w+)")
+# A hashtag starts with a letter: "Mistake #1" is a number, not a tag.
+_HASHTAG = re.compile(r"(?<![\w&/])#([^\W\d_]\w*)")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE)
@@ -268,7 +279,8 @@ def _first_sentence(text: str) -> str:
 
 # --- newsletter ------------------------------------------------------------------------------
 
-_HTML = re.compile(r"</?(?:html|body|div|p|br|table|span|h[1-6]|a|img|ul|li)\b[^>]*>", re.I)
+# Any HTML tag; markdown autolinks (<https://...>) and addresses (<me@x.com>) do not match.
+_HTML = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"^\s*(?:\*\*)?subject(?:\*\*)?\s*:", re.IGNORECASE | re.MULTILINE)
 
 

@@ -77,13 +77,19 @@ def env(monkeypatch: pytest.MonkeyPatch, fake: FakeGemini) -> FakeGemini:
 
 
 def make_runtime(
-    fake: FakeGemini, sleeps: Sleeps, stop: threading.Event | None = None, **settings: Any
+    fake: FakeGemini,
+    sleeps: Sleeps,
+    stop: threading.Event | None = None,
+    limiter: Limiter | None = None,
+    **settings: Any,
 ) -> Runtime:
     """A Runtime wired to the fake, as the session would build it, with no real waits."""
     options: dict[str, Any] = {"api_key": TEST_KEY, "base_url": fake.url} | settings
     config = Settings(**options)
     stop = stop or threading.Event()
-    limiter = Limiter(RateLimit(config.rpm, config.max_concurrency), sleep=sleeps, stop=stop)
+    limiter = limiter or Limiter(
+        RateLimit(config.rpm, config.max_concurrency), sleep=sleeps, stop=stop
+    )
     llm = GeminiLLM(config, limiter=limiter, stop=stop, sleep=sleeps, jitter=lambda: 0.5)
     return Runtime(
         llm=llm,

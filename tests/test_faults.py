@@ -7,6 +7,8 @@ untouched (two calls each, both saved).
 
 from __future__ import annotations
 
+import itertools
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -16,13 +18,16 @@ from conftest import Sleeps, make_runtime
 from content_gen.channels import CHANNELS
 from content_gen.fake_gemini import FakeGemini, Fault
 from content_gen.orchestrator import TopicResult, run_topic
+from content_gen.ratelimit import Limiter, RateLimit
 from content_gen.storage import RunDir
 from content_gen.worker import ChannelResult, Job
 
 RETRIES = 4  # the default CONTENT_GEN_MAX_RETRIES: 5 requests in all
 
 
-def run_all(rt, tmp_path: Path, order: list[str] | None = None) -> TopicResult:
+def run_all(
+    rt, tmp_path: Path, order: list[str] | None = None, sequential: bool = False
+) -> TopicResult:
     job = Job("How small teams can adopt AI code review", day=date(2026, 11, 21))
     run_dir = RunDir.create(tmp_path / "out", job.day, job.topic)
 
@@ -30,7 +35,9 @@ def run_all(rt, tmp_path: Path, order: list[str] | None = None) -> TopicResult:
         if order is not None:
             order.append(result.channel)
 
-    return run_topic(job, list(CHANNELS.values()), run_dir, rt, on_result=finished)
+    return run_topic(
+        job, list(CHANNELS.values()), run_dir, rt, on_result=finished, sequential=sequential
+    )
 
 
 def assert_others_untouched(result: TopicResult, fake: FakeGemini) -> None:
@@ -204,3 +211,48 @@ def test_unknown_model_names_the_setting_to_change(sleeps, tmp_path):
         # the unjudged draft is still kept
         assert channel.file == f"{name}.md"
     assert fake.count(step="judge") == 3 and fake.count(step="draft") == 3
+
+
+class VirtualClock:
+    """Shared by the limiter and the fake server: sleeping moves time on instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+
+def test_rate_limiter_keeps_a_run_inside_the_servers_quota(tmp_path):
+    # One request at a time, so virtual time is exact: each sleep moves the shared clock.
+    clock = VirtualClock()
+    with FakeGemini(rpm_limit=3, clock=clock) as fake:
+        limiter = Limiter(RateLimit(rpm=3, concurrency=1), clock=clock, sleep=clock.sleep)
+        rt = make_runtime(fake, Sleeps(), limiter=limiter)
+        result = run_all(rt, tmp_path, sequential=True)
+
+    assert result.ok
+    assert fake.count(outcome="429") == 0 and fake.count() == 6
+    starts = [r.at for r in fake.requests]
+    assert [b - a for a, b in itertools.pairwise(starts)] == [20.0] * 5  # 60 s / 3 rpm
+
+
+def test_without_the_limiter_the_same_run_is_rate_limited(sleeps, tmp_path):
+    clock = VirtualClock()
+    with FakeGemini(rpm_limit=3, clock=clock) as fake:
+        result = run_all(make_runtime(fake, sleeps), tmp_path, sequential=True)
+
+    # Time never moves (the recorded sleeps do not advance it), so past the quota every
+    # retry is refused too, each after waiting the server's retryDelay.
+    # LinkedIn's two calls and the newsletter's draft fit the quota of 3; the rest bounce.
+    assert fake.count(outcome="ok") == 3
+    assert fake.count(outcome="429") == 10
+    assert sleeps.waits == [60.0] * 8
+    assert result.failed == ["newsletter", "blog"]
+    assert result.results["blog"].error_kind == "rate_limited"

@@ -260,3 +260,24 @@ def test_channel_subset(env: FakeGemini, sleeps: Sleeps, channels: str):
 
     assert list(manifest()["channels"]) == channels.split(",")
     assert {r.channel for r in env.requests} == set(channels.split(","))
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "../../etc/passwd",
+        "🚀🔥 launch week",
+        "مرحبا بالعالم: كيف تبني فريقًا",
+        "Café déjà vu / naïve\\résumé",
+        "x" * 300,
+    ],
+)
+def test_any_topic_text_works_and_stays_inside_out(env: FakeGemini, sleeps: Sleeps, topic):
+    assert main(["generate", topic, "--out", "out", "--channels", "linkedin"], sleep=sleeps) == 0
+
+    (path,) = Path("out").iterdir()
+    assert path.resolve().parent == Path("out").resolve()
+    assert len(path.name) <= len("2026-11-21-") + 60
+    m = json.loads((path / "run.json").read_text())
+    assert m["topic"] == topic and m["channels"]["linkedin"]["ok"] is True
+    assert f"Topic: {topic}" in env.requests[0].prompt
