@@ -7,6 +7,7 @@ Adding a channel means adding a `Channel` to `CHANNELS` below and its templates 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -66,7 +67,9 @@ class LinkedInPost(BaseModel):
 
 
 def _linkedin_text(draft: LinkedInPost) -> str:
-    tags = " ".join("#" + tag.strip().lstrip("#") for tag in draft.hashtags if tag.strip())
+    # "Product Management" -> #ProductManagement: a space would end the tag on LinkedIn.
+    tags = " ".join("#" + re.sub(r"\s+", "", tag).lstrip("#") for tag in draft.hashtags)
+    tags = " ".join(t for t in tags.split() if t != "#")
     return draft.post.strip() + (f"\n\n{tags}" if tags else "")
 
 

@@ -65,7 +65,7 @@ class Settings(BaseModel):
     prompts_dir: Path | None = None
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")
 
-    @field_validator("audience", "postal_address", "model", "judge_model")
+    @field_validator("audience", "postal_address", "model", "judge_model", mode="before")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if isinstance(value, str) else value
@@ -108,9 +108,14 @@ def load_settings(
                 values["api_key"] = str(raw).strip()
                 origin["api_key"] = f"{name} (from {source})"
     for field, value in (cli or {}).items():
-        if value is not None:
-            values[field] = value
-            origin[field] = _FLAGS.get(field, "--" + field.replace("_", "-"))
+        if value is None:
+            continue
+        flag = _FLAGS.get(field, "--" + field.replace("_", "-"))
+        if isinstance(value, str) and not value.strip():
+            # An empty --out would otherwise mean "the current directory".
+            raise UsageError(f"invalid setting {flag}: {value!r}: must not be empty")
+        values[field] = value
+        origin[field] = flag
 
     try:
         settings = Settings(**values)

@@ -279,8 +279,17 @@ def _first_sentence(text: str) -> str:
 
 # --- newsletter ------------------------------------------------------------------------------
 
-# Any HTML tag; markdown autolinks (<https://...>) and addresses (<me@x.com>) do not match.
-_HTML = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# Real HTML elements only, so "<Enter>", "<name>" or generics like List<String> are not HTML.
+_HTML_ELEMENTS = (
+    "a|abbr|article|aside|audio|b|base|blockquote|body|br|button|caption|center|cite|code|col|"
+    "colgroup|dd|del|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|"
+    "i|iframe|img|input|ins|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s|script|"
+    "section|small|source|span|strike|strong|style|sub|sup|svg|table|tbody|td|tfoot|th|thead|"
+    "title|tr|u|ul|video"
+)
+_HTML = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# Markdown code spans and fences may show HTML on purpose.
+_CODE = re.compile(r"```.*?```|`[^`\n]+`", re.DOTALL)
 _SUBJECT_LINE = re.compile(r"^\s*(?:\*\*)?subject(?:\*\*)?\s*:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -334,7 +343,7 @@ def newsletter_rules(
             )
         )
 
-    if _HTML.search(body):
+    if _HTML.search(_CODE.sub("", body)):
         out.append(
             Violation(
                 "newsletter.html",
