@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_KEY, clean_env
 
-from content_gen.channels import CHANNELS
-from content_gen.cli import CHANNEL_NAMES, TOPIC_MAX_CHARS, main
+from content_gen.cli import TOPIC_MAX_CHARS, main
 from content_gen.fake_gemini import FakeGemini
 
 
@@ -130,10 +129,6 @@ def test_settings_precedence_flag_over_env_over_dotenv(env: FakeGemini, monkeypa
         ("draft", "model-from-flag"),
         ("judge", "judge-from-env"),
     }
-
-
-def test_channel_names_in_help_match_the_registry() -> None:
-    assert tuple(CHANNELS) == CHANNEL_NAMES
 
 
 # --- the SDK stays off the paths that must be instant --------------------------------------

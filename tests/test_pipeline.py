@@ -281,3 +281,39 @@ def test_any_topic_text_works_and_stays_inside_out(env: FakeGemini, sleeps: Slee
     m = json.loads((path / "run.json").read_text())
     assert m["topic"] == topic and m["channels"]["linkedin"]["ok"] is True
     assert f"Topic: {topic}" in env.requests[0].prompt
+
+
+def test_a_fourth_channel_is_one_spec_and_its_prompt_files(env, sleeps, monkeypatch):
+    import shutil
+
+    from pydantic import BaseModel
+
+    from content_gen import channels
+    from content_gen.prompts import default_prompts_dir
+
+    class Thread(BaseModel):
+        """A thread of short posts."""
+
+        posts: list[str]
+
+    thread = channels.Channel(
+        name="thread",
+        label="social media thread",
+        schema=Thread,
+        rules=lambda draft, ctx: [],
+        prose=lambda draft: "\n\n".join(draft.posts),
+        render=lambda draft, ctx: "\n\n---\n\n".join(draft.posts) + "\n",
+    )
+    monkeypatch.setitem(channels.CHANNELS, "thread", thread)
+    prompts = Path("prompts")
+    shutil.copytree(default_prompts_dir(), prompts)
+    (prompts / "thread").mkdir()
+    for step in ("writer", "reviser", "criteria"):
+        (prompts / "thread" / f"{step}.md").write_text(f"{step} a thread.\nTopic: {{{{topic}}}}\n")
+    monkeypatch.setenv("CONTENT_GEN_PROMPTS_DIR", str(prompts))
+
+    assert generate(sleeps, "--channels", "thread,linkedin") == 0
+
+    assert (run_dir() / "thread.md").read_text() == f"Simulated text about {TOPIC}.\n"
+    assert manifest()["channels"]["thread"]["passed"] is True
+    assert env.count(channel="thread") == 2
