@@ -77,9 +77,12 @@ def run_topic(
         slots[result.channel] = result
         outcome.results = {name: r for name, r in slots.items() if r is not None}
         outcome.seconds = rt.clock() - started
-        run_dir.write_manifest(
-            _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=False)
-        )
+        # After the last channel the final manifest is written at once; a "running" one
+        # before it would only hold up the end of the run (an fsync'd write, bench/results.md).
+        if any(r is None for r in slots.values()):
+            run_dir.write_manifest(
+                _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=False)
+            )
         if on_result is not None:
             on_result(result)
 

@@ -1,0 +1,49 @@
+"""The reply schema is generated once per model, yet Gemini gets exactly the request it got."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import TEST_KEY
+from google import genai
+from google.genai import types
+from pydantic import BaseModel
+
+from content_gen import fake_gemini
+from content_gen.channels import CHANNELS
+from content_gen.fake_gemini import FakeGemini
+from content_gen.llm import LLMRequest
+from content_gen.quality import Judgement
+
+
+@pytest.mark.parametrize(
+    "schema", [*(c.schema for c in CHANNELS.values()), Judgement], ids=lambda s: s.__name__
+)
+def test_generation_config_is_what_the_sdk_sends_for_the_model(
+    schema: type[BaseModel], fake: FakeGemini, runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[Any] = []
+    real = fake_gemini._schema
+
+    def capture(body: dict[str, Any]) -> dict[str, Any]:
+        sent.append(body["generationConfig"])
+        return real(body)
+
+    monkeypatch.setattr(fake_gemini, "_schema", capture)
+    step = "judge" if schema is Judgement else "draft"
+    llm = runtime().llm
+    for _ in range(2):  # the second request must not see the first one's edits
+        reply = llm.generate(LLMRequest("m", "Topic: AI", schema, "other", step))
+        assert isinstance(reply.value, schema)
+    sdk = genai.Client(api_key=TEST_KEY, http_options=types.HttpOptions(base_url=fake.url))
+    sdk.models.generate_content(
+        model="m",
+        contents="Topic: AI",
+        config=types.GenerateContentConfig(
+            response_mime_type="application/json", response_schema=schema
+        ),
+    )
+
+    assert sent[0] == sent[1] == sent[2]
+    assert sent[0]["responseSchema"]["properties"]
