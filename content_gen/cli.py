@@ -3,8 +3,8 @@
 Exit codes: 0 every requested channel saved; 1 at least one channel failed (the rest are
 saved); 2 usage or configuration error, found before any API call; 130 interrupted.
 
-Only the standard library is imported at module level: `--help` and argument errors must not
-pay for pydantic or google-genai.
+Only the standard library (and the package's stdlib-only `inputs`) is imported at module level:
+`--help` and argument errors must not pay for pydantic or google-genai.
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from .inputs import CHANNEL_NAMES, TOPIC_MAX_CHARS, check_topic, read_brief
+
 if TYPE_CHECKING:
     from .config import Settings
     from .orchestrator import TopicResult
     from .worker import ChannelResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-TOPIC_MAX_CHARS = 300
-BRIEF_MAX_BYTES = 200_000
-CHANNEL_NAMES = ("linkedin", "newsletter", "blog")  # checked against channels.CHANNELS in tests
 
 log = logging.getLogger("content_gen")
 
@@ -156,8 +155,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None) -> int:
-    topic = _check_topic(args.topic)
-    brief = _read_brief(args.brief)
+    topic = check_topic(
+        args.topic,
+        empty_hint="; say what to write about, e.g. "
+        'content-gen generate "How small teams can adopt AI code review"',
+        long_hint=". Put the details in a --brief file",
+    )
+    brief = read_brief(args.brief)
 
     from .channels import parse_channels
     from .config import load_settings
@@ -208,42 +212,6 @@ def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None)
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
-
-
-def _check_topic(raw: str) -> str:
-    from .errors import UsageError
-
-    topic = " ".join(raw.split())
-    if not topic:
-        raise UsageError(
-            "the topic is empty; say what to write about, e.g. "
-            'content-gen generate "How small teams can adopt AI code review"'
-        )
-    if len(topic) > TOPIC_MAX_CHARS:
-        raise UsageError(
-            f"the topic is {len(topic)} characters; the maximum is {TOPIC_MAX_CHARS}. "
-            "Put the details in a --brief file"
-        )
-    return topic
-
-
-def _read_brief(path: Path | None) -> str:
-    from .errors import UsageError
-
-    if path is None:
-        return ""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read --brief {path}: {exc.strerror or exc}") from None
-    if len(data) > BRIEF_MAX_BYTES:
-        raise UsageError(
-            f"--brief {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"--brief {path} is not UTF-8 text") from None
 
 
 # --- output ------------------------------------------------------------------------------------
