@@ -77,8 +77,11 @@ def run_topic(
         slots[result.channel] = result
         outcome.results = {name: r for name, r in slots.items() if r is not None}
         outcome.seconds = rt.clock() - started
+        # Once the last channel is in, say so now: a run killed before the final write below
+        # must not leave a run.json that claims to be still running.
+        finished = all(slot is not None for slot in slots.values())
         run_dir.write_manifest(
-            _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=False)
+            _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=finished)
         )
         if on_result is not None:
             on_result(result)
