@@ -129,7 +129,7 @@ def load_calendar(path: Path) -> Calendar:
 
 def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
     """The row as an Entry, or UsageError naming its first problem."""
-    day = parse_day(values.get("date"))
+    day = parse_day(values.get("date"), "; format the date column as 2026-11-21")
     topic = check_topic(_text(values, "topic"), long_hint=". Put the details in a brief file")
     channels = channel_names(_channels_text(values.get("channels")))
     audience = _text(values, "audience") or None
@@ -155,7 +155,7 @@ def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
     )
 
 
-def parse_day(value: object) -> date:
+def parse_day(value: object, hint: str = "") -> date:
     """A YYYY-MM-DD text (or a TOML date) as a date; UsageError saying what is wrong."""
     if isinstance(value, datetime):  # TOML date-times are dates too: refuse the time part
         raise UsageError(f"the date {value.isoformat()} has a time; give just the day (YYYY-MM-DD)")
@@ -165,10 +165,7 @@ def parse_day(value: object) -> date:
     if not text:
         raise UsageError("the date is empty; give it as YYYY-MM-DD")
     if not _DATE.fullmatch(text):
-        raise UsageError(
-            f"the date {text!r} is not in YYYY-MM-DD form; format the date column as "
-            "2026-11-21 in your spreadsheet"
-        )
+        raise UsageError(f"the date {text!r} is not in YYYY-MM-DD form{hint}")
     try:
         return date.fromisoformat(text)
     except ValueError:

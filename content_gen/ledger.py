@@ -19,14 +19,15 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .storage import pid_alive
 
 if TYPE_CHECKING:
-    from .calendar import Entry
+    from .calendar import Calendar, Entry
 
 DEFAULT_NAME = "ledger.sqlite"
 SCHEMA_VERSION = 1
@@ -35,6 +36,8 @@ LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+#: Shown, never stored: an entry dated after the day being run.
+NOT_DUE = "not_due"
 
 _SCHEMA = """
 CREATE TABLE work (
@@ -128,19 +131,6 @@ class Outcome:
     total_tokens: int = 0
     error: str | None = None
     error_kind: str | None = None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    if os.name != "posix":
-        return True  # no cheap, safe probe elsewhere: rely on the lease
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 class Ledger:
@@ -410,6 +400,65 @@ class Ledger:
             yield
         finally:
             done.set()
+
+
+# --- where each entry stands, for `calendar status` ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """One entry x channel as `calendar status` shows it."""
+
+    channel: str
+    #: done, failed, pending (including claims whose run is gone), running, or not_due.
+    state: str
+    work: Work | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        w = self.work
+        data: dict[str, Any] = {"channel": self.channel, "state": self.state}
+        if w is None:
+            return data
+        return data | {
+            "result": w.result,
+            "score": w.score,
+            "simulated": bool(w.simulated),
+            "file": w.file,
+            "error": w.error if self.state != DONE else None,
+            "tries": w.tries,
+            "attempts": w.attempts,
+            "calls": w.calls,
+            "tokens": w.total_tokens,
+            "started_at": w.started_at,
+            "finished_at": w.finished_at,
+            "owner": None
+            if self.state != RUNNING
+            else {"run": w.owner_run, "pid": w.owner_pid, "host": w.owner_host},
+        }
+
+
+def channel_states(
+    calendar: Calendar, ledger: Ledger | None, today: date
+) -> list[tuple[Entry, list[ChannelState]]]:
+    """Every entry, oldest first, with each of its channels' state."""
+    work = ledger.work() if ledger else {}
+    entries = calendar.due(today) + calendar.later(today)
+    return [
+        (e, [_state(e, c, work.get((e.key, c)), ledger, today) for c in e.channels])
+        for e in entries
+    ]
+
+
+def _state(
+    entry: Entry, channel: str, work: Work | None, ledger: Ledger | None, today: date
+) -> ChannelState:
+    if work is None or work.status == PENDING:
+        state = NOT_DUE if entry.day > today else PENDING
+    elif work.status == RUNNING:
+        state = RUNNING if ledger and ledger.held(work) else PENDING
+    else:
+        state = work.status
+    return ChannelState(channel, state, work)
 
 
 _WORK_FIELDS = tuple(f.name for f in fields(Work))

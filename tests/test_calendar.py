@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from content_gen.calendar import Entry, load_calendar
+from content_gen.cli import TOPIC_MAX_CHARS, main
 from content_gen.errors import UsageError
-from content_gen.inputs import TOPIC_MAX_CHARS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -232,3 +232,44 @@ def test_a_file_that_cannot_be_used_is_one_error(name: str, content: bytes | Non
         load_calendar(Path(name))
 
     assert message in str(caught.value)
+
+
+# --- calendar check --------------------------------------------------------------------------
+
+
+def test_check_reports_a_valid_calendar(capsys) -> None:
+    write("cal.csv", "date,topic\n2026-11-20,First\n2026-11-21,Second\n2026-12-01,Third\n")
+
+    code = main(["calendar", "check", "cal.csv", "--today", "2026-11-21"])
+
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    assert out == "cal.csv: 3 entries valid. 2 due by 2026-11-21, 1 later (next on 2026-12-01).\n"
+
+
+def test_check_names_each_bad_line_and_exits_1(capsys) -> None:
+    write("cal.csv", "date,topic\n2026-11-20,First\n2026-13-01,Bad month\n2026-11-22,\n")
+
+    code = main(["calendar", "check", "cal.csv", "--today", "2026-11-21"])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.splitlines() == [
+        "content-gen: cal.csv:3: the date '2026-13-01' does not exist",
+        "content-gen: cal.csv:4: the topic is empty",
+    ]
+    assert out.startswith("cal.csv: 1 entry valid; 2 rows with problems.")
+
+
+def test_check_exits_2_when_no_row_is_valid(capsys) -> None:
+    write("cal.csv", "date,topic\nsoon,First\n")
+
+    code = main(["calendar", "check", "cal.csv"])
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "content-gen: cal.csv:2: the date 'soon' is not in YYYY-MM-DD form; format the date "
+        "column as 2026-11-21",
+        "content-gen: error: calendar cal.csv has no valid entries; fix the rows above",
+    ]
