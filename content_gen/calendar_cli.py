@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from .scheduler import CalendarRun
     from .worker import ChannelResult
 
-ERROR_CHARS = 70  # a failure's reason in the status table; --json has all of it
+ERROR_CHARS = 48  # a failure's reason in the status table; --json has all of it
 
 States = list[tuple[Entry, list[ChannelState]]]
 
@@ -201,7 +201,8 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
     print(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
-            print(f"- {entry.label} {r.channel} failed: {r.error}. The next run retries it.")
+            reason = (r.error or "").rstrip(".")
+            print(f"- {entry.label} {r.channel} failed: {reason}; the next run retries it.")
     for run in outcome.entries:
         for channel in run.held:
             print(f"- {run.entry.label} {channel}: another run is writing it; left to that run.")
