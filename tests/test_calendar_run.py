@@ -24,7 +24,7 @@ from content_gen.calendar import load_calendar
 from content_gen.cli import main
 from content_gen.config import Settings
 from content_gen.fake_gemini import FakeGemini, Fault
-from content_gen.ledger import Ledger
+from content_gen.ledger import Ledger, Owner
 from content_gen.scheduler import run_calendar
 from content_gen.session import Session
 
@@ -324,6 +324,21 @@ def test_two_runs_at_once_never_write_the_same_channel_twice(tmp_path: Path, sle
     assert a and b and not a & b  # both worked, on different entries
     assert all(run.ok for run in outcomes)
     assert all(row["status"] == "done" and row["tries"] == 1 for row in ledger_rows().values())
+
+
+def test_a_channel_another_live_run_is_writing_is_left_to_it(env, sleeps: Sleeps, capsys):
+    write_calendar("date,topic,channels\n2026-11-21,A topic,linkedin;blog\n")
+    (entry,) = load_calendar(Path("cal.csv")).entries
+    with Ledger.open(Path("out/ledger.sqlite")) as ledger:  # a run in another terminal
+        other = Owner("other-run", os.getpid(), "other-host")
+        assert ledger.claim(other, entry, ["blog"]) == ["blog"]
+
+    assert calendar_run(sleeps) == 0
+
+    assert drafts(env) == Counter({("A topic", "linkedin"): 1})
+    out = capsys.readouterr().out
+    assert '- 2026-11-21 "A topic" blog: another run is writing it; left to that run.' in out
+    assert ledger_rows()[("A topic", "blog")]["owner_run"] == "other-run"
 
 
 @contextmanager
