@@ -34,6 +34,7 @@ SCHEMA_VERSION = 1
 APPLICATION_ID = 0x43474C47  # "CGLG": marks the file as a content-gen ledger
 LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
+WAL_RETRY_SECONDS = 0.01
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 #: Shown, never stored: an entry dated after the day being run.
@@ -144,6 +145,7 @@ class Ledger:
         lease: float = LEASE_SECONDS,
         clock: Callable[[], float] = time.time,
         alive: Callable[[int], bool] = pid_alive,
+        sleep: Callable[[float], object] = time.sleep,
         host: str | None = None,
     ) -> None:
         self.path = path
@@ -151,6 +153,7 @@ class Ledger:
         self._conn = conn
         self._clock = clock
         self._alive = alive
+        self._sleep = sleep
         self._host = host or socket.gethostname()
         self._lock = threading.Lock()
 
@@ -162,6 +165,7 @@ class Ledger:
         lease: float = LEASE_SECONDS,
         clock: Callable[[], float] = time.time,
         alive: Callable[[int], bool] = pid_alive,
+        sleep: Callable[[float], object] = time.sleep,
     ) -> Ledger:
         """Open the ledger, creating it (and its directory) on first use."""
         try:
@@ -175,7 +179,7 @@ class Ledger:
                 f"cannot open ledger {path}: {_reason(exc)}; choose another with --ledger"
             ) from None
         conn.row_factory = sqlite3.Row
-        ledger = cls(conn, path, lease=lease, clock=clock, alive=alive)
+        ledger = cls(conn, path, lease=lease, clock=clock, alive=alive, sleep=sleep)
         try:
             ledger._prepare()
         except sqlite3.DatabaseError as exc:
@@ -199,7 +203,7 @@ class Ledger:
         self.close()
 
     def _prepare(self) -> None:
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._use_wal()
         with self._write() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             app = db.execute("PRAGMA application_id").fetchone()[0]
@@ -221,6 +225,22 @@ class Ledger:
                     f"ledger {self.path} was written by a newer content-gen (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
                 )
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL mode (a no-op once it is).
+
+        Two runs creating a new ledger at the same moment can deadlock on the switch, and
+        SQLite then fails one of them at once instead of waiting: that one tries again.
+        """
+        deadline = self._clock() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                if self._clock() > deadline:
+                    raise
+                self._sleep(WAL_RETRY_SECONDS)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_KEY, Sleeps, clean_env
+from conftest import TEST_KEY, Sleeps, clean_env, run_together
 
 from content_gen.calendar import load_calendar
 from content_gen.cli import main
@@ -292,14 +292,13 @@ def test_two_runs_at_once_never_write_the_same_channel_twice(tmp_path: Path, sle
     outcomes = []
     with FakeGemini(latency=0.03) as fake:
         settings = Settings(api_key=TEST_KEY, base_url=fake.url, output_dir=tmp_path / "out")
-        start = threading.Barrier(2)
 
-        def one_run() -> None:
+        def one_run(n: int) -> None:
+            # Each its own session and ledger connection, as two processes would have.
             with (
                 Session.open(settings, [], sleep=sleeps) as session,
-                Ledger.open(tmp_path / "out" / "ledger.sqlite") as ledger,
+                Ledger.open(tmp_path / "out" / "ledger.sqlite", sleep=sleeps) as ledger,
             ):
-                start.wait()
                 outcomes.append(
                     run_calendar(
                         calendar,
@@ -311,11 +310,7 @@ def test_two_runs_at_once_never_write_the_same_channel_twice(tmp_path: Path, sle
                     )
                 )
 
-        threads = [threading.Thread(target=one_run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_together(2, one_run)
 
     assert drafts(fake) == Counter(
         {(f"Topic number {d}", c): 1 for d in range(11, 17) for c in ("linkedin", "blog")}

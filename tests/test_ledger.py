@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import run_together
 
 from content_gen.calendar import Entry
 from content_gen.errors import UsageError
@@ -70,22 +70,24 @@ def test_a_claim_is_exclusive_across_connections(path: Path) -> None:
 
 
 def test_many_runs_claiming_at_the_same_moment_get_each_channel_once(path: Path) -> None:
-    Ledger.open(path).close()
-    start = threading.Barrier(8)
+    ledgers = [Ledger.open(path) for _ in range(8)]
     claimed: list[str] = []
 
-    def claim(n: int) -> None:
-        with Ledger.open(path) as ledger:
-            start.wait()
-            claimed.extend(ledger.claim(owner(f"run-{n}"), ENTRY, CHANNELS))
+    run_together(8, lambda n: claimed.extend(ledgers[n].claim(owner(f"r{n}"), ENTRY, CHANNELS)))
 
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    for ledger in ledgers:
+        ledger.close()
     assert sorted(claimed) == sorted(CHANNELS)
+
+
+def test_runs_creating_a_new_ledger_at_the_same_moment_all_get_it(tmp_path: Path) -> None:
+    # The first open switches the new file to WAL; racing switches can fail at once.
+    for attempt in range(20):
+        path = tmp_path / str(attempt) / "ledger.sqlite"
+        run_together(4, lambda n, path=path: Ledger.open(path, sleep=lambda s: None).close())
+
+        with Ledger.open(path) as ledger:
+            assert ledger.work() == {}
 
 
 def test_a_killed_runs_claims_on_this_host_are_taken_over(path: Path) -> None:
