@@ -76,27 +76,26 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     from .session import Session
     from .storage import prepare_root
 
-    prepare_root(settings.output_dir)
     names = dict.fromkeys(c for e in calendar.entries for c in e.channels)
     channels = [CHANNELS[name] for name in names]
-    with (
-        Session.open(settings, channels, offline=args.offline, sleep=sleep) as session,
-        Ledger.open(_ledger_path(args, settings)) as ledger,
-    ):
-        if not args.json:
-            mode = " (offline: simulated Gemini)" if args.offline else ""
-            print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
-        outcome = run_calendar(
-            calendar,
-            session,
-            ledger,
-            settings.output_dir.resolve(),
-            today=today,
-            max_topics=args.max_topics,
-            force=args.force,
-            on_result=None if args.json else _progress(calendar),
-        )
-        states = channel_states(calendar, ledger, today)
+    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        # Only once the key and the prompts are known to be good: a bad setup creates nothing.
+        prepare_root(settings.output_dir)
+        with Ledger.open(_ledger_path(args, settings)) as ledger:
+            if not args.json:
+                mode = " (offline: simulated Gemini)" if args.offline else ""
+                print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
+            outcome = run_calendar(
+                calendar,
+                session,
+                ledger,
+                settings.output_dir.resolve(),
+                today=today,
+                max_topics=args.max_topics,
+                force=args.force,
+                on_result=None if args.json else _progress(calendar),
+            )
+            states = channel_states(calendar, ledger, today)
     if args.json:
         report = _status_json(calendar, states, ledger.path, today) | {"run": _run_json(outcome)}
         print(json.dumps(report, indent=2, ensure_ascii=False))

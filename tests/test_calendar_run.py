@@ -539,13 +539,13 @@ def test_bad_options_are_one_line_and_exit_2(env, sleeps, capsys, args, needles)
     assert env.requests == []
 
 
-def test_no_api_key_is_caught_before_the_ledger_or_any_request(sleeps, capsys):
+def test_no_api_key_is_caught_before_anything_is_created(sleeps, capsys):
     write_calendar()
 
     assert calendar_run(sleeps) == 2
 
     assert "GEMINI_API_KEY" in capsys.readouterr().err
-    assert not Path("out/ledger.sqlite").exists()
+    assert not Path("out").exists()  # neither the output directory nor the ledger
 
 
 def test_the_next_run_removes_what_a_killed_writer_left_half_written(env, sleeps: Sleeps):
