@@ -173,12 +173,10 @@ def _next(later: list[Entry]) -> str:
     return f" (next on {later[0].day.isoformat()})" if later else ""
 
 
-def _shown(path: str | Path | None) -> str:
+def _shown(path: Path) -> str:
     """A path as the user would type it: relative when it is under the current directory."""
-    if path is None:
-        return "-"
     try:
-        return str(Path(path).relative_to(Path.cwd()))
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

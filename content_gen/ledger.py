@@ -146,7 +146,6 @@ class Ledger:
         clock: Callable[[], float] = time.time,
         alive: Callable[[int], bool] = pid_alive,
         sleep: Callable[[float], object] = time.sleep,
-        host: str | None = None,
     ) -> None:
         self.path = path
         self.lease = lease
@@ -154,7 +153,7 @@ class Ledger:
         self._clock = clock
         self._alive = alive
         self._sleep = sleep
-        self._host = host or socket.gethostname()
+        self._host = socket.gethostname()
         self._lock = threading.Lock()
 
     @classmethod
