@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from . import quality
-from .errors import UsageError
+from .inputs import channel_names
 from .quality import Violation
 
 
@@ -207,10 +207,4 @@ def mark_simulated(text: str) -> str:
 
 def parse_channels(spec: str | None) -> list[Channel]:
     """`linkedin,blog` -> those channels, in the order given; None or empty -> all."""
-    if spec is None or not spec.strip():
-        return list(CHANNELS.values())
-    names = [n.strip().lower() for n in spec.replace(";", ",").split(",") if n.strip()]
-    unknown = [n for n in names if n not in CHANNELS]
-    if unknown:
-        raise UsageError(f"unknown channel {unknown[0]!r}; choose from {', '.join(CHANNELS)}")
-    return [CHANNELS[n] for n in dict.fromkeys(names)]
+    return [CHANNELS[n] for n in channel_names(spec)]

@@ -3,8 +3,8 @@
 Exit codes: 0 every requested channel saved; 1 at least one channel failed (the rest are
 saved); 2 usage or configuration error, found before any API call; 130 interrupted.
 
-Only the standard library is imported at module level: `--help` and argument errors must not
-pay for pydantic or google-genai.
+Only the standard library (and the package's stdlib-only `inputs`) is imported at module level:
+`--help` and argument errors must not pay for pydantic or google-genai.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from .inputs import TOPIC_MAX_CHARS, check_topic, read_brief
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -27,8 +29,9 @@ if TYPE_CHECKING:
     from .worker import ChannelResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-TOPIC_MAX_CHARS = 300
-BRIEF_MAX_BYTES = 200_000
+DEFAULT_MAX_TOPICS, MAX_TOPICS = 2, 16
+
+Sleep = Callable[[float], object] | None
 
 log = logging.getLogger("content_gen")
 
@@ -97,7 +100,103 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_verbose(gen)
     gen.set_defaults(handler=_generate)
+    _add_calendar(commands)
     return parser
+
+
+def _add_calendar(commands: Any) -> None:
+    calendar = commands.add_parser(
+        "calendar",
+        help="write what a content calendar says is due (run it daily from cron)",
+        description="Plan topics in a CSV or TOML calendar; `calendar run` writes every entry "
+        "that is due and not yet done, then exits. Run it daily from cron, a systemd timer or "
+        "a CI schedule: a second run the same day makes no API calls.",
+    )
+    actions = calendar.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    run = actions.add_parser(
+        "run",
+        help="write every due entry x channel that is not done yet",
+        description="Write every channel of every entry dated today or earlier that the "
+        "ledger does not record as done, up to --max-topics entries at once, each under "
+        "OUT/<entry date>-<slug>/ as `generate` would.",
+        epilog="Exit codes: 0 all due work done, 1 some channel failed (it is retried next "
+        "run) or some calendar row is invalid (reported with its line; the other rows ran), "
+        "2 the calendar or a setting is unusable, 130 interrupted (claims are given back).",
+    )
+    run.add_argument(
+        "--calendar", metavar="FILE", type=Path, required=True, help="the calendar (CSV or TOML)"
+    )
+    _add_ledger_options(run)
+    run.add_argument(
+        "--max-topics",
+        metavar="N",
+        type=_max_topics,
+        default=DEFAULT_MAX_TOPICS,
+        help=f"entries written at once, 1-{MAX_TOPICS} (default: {DEFAULT_MAX_TOPICS}); "
+        "CONTENT_GEN_RPM and CONTENT_GEN_MAX_CONCURRENCY cap requests across all of them",
+    )
+    run.add_argument(
+        "--force", action="store_true", help="rewrite due channels even if they are done"
+    )
+    _add_today(run)
+    run.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the built-in simulated Gemini (a later real run rewrites what it wrote)",
+    )
+    run.add_argument(
+        "--json", action="store_true", help="print the outcome as JSON instead of the summary"
+    )
+    _add_verbose(run)
+    run.set_defaults(handler=_calendar("run"))
+
+    check = actions.add_parser(
+        "check",
+        help="validate a calendar without writing anything",
+        description="Check every row (dates, topics, channels, brief files, duplicates) and "
+        "report each problem with its line number.",
+        epilog="Exit codes: 0 every row is valid, 1 some rows are not, 2 the file is unusable.",
+    )
+    check.add_argument("calendar", metavar="FILE", type=Path, help="the calendar (CSV or TOML)")
+    _add_today(check)
+    check.set_defaults(handler=_calendar("check"))
+
+    status = actions.add_parser(
+        "status",
+        help="show each entry's channels: done, failed, pending, not yet due",
+        description="Show every entry with its channels' state, scores and tokens spent so "
+        "far, from the ledger. Makes no API call and writes nothing.",
+    )
+    status.add_argument(
+        "--calendar", metavar="FILE", type=Path, required=True, help="the calendar (CSV or TOML)"
+    )
+    _add_ledger_options(status)
+    _add_today(status)
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(handler=_calendar("status"))
+
+
+def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", metavar="DIR", help="output root (CONTENT_GEN_OUTPUT_DIR; default: output)"
+    )
+    parser.add_argument(
+        "--ledger",
+        metavar="PATH",
+        type=Path,
+        help="the ledger of what is done (default: ledger.sqlite in the output root)",
+    )
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="the day to run as (default: today); entries dated after it are not yet due",
+    )
 
 
 def _add_verbose(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +207,35 @@ def _add_verbose(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="log every request (-vv for debug detail)",
     )
+
+
+def _day(text: str) -> date:
+    from .calendar import parse_day
+    from .errors import UsageError
+
+    try:
+        return parse_day(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _max_topics(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_TOPICS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_TOPICS}, not {text!r}"
+        )
+    return int(text)
+
+
+def _calendar(action: str) -> Callable[[argparse.Namespace, Sleep], int]:
+    """The handler for `calendar ACTION`, whose module is imported only when it runs."""
+
+    def handler(args: argparse.Namespace, sleep: Sleep) -> int:
+        from . import calendar_cli
+
+        return getattr(calendar_cli, action)(args, sleep)
+
+    return handler
 
 
 def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | None = None) -> int:
@@ -162,8 +290,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None) -> int:
-    topic = _check_topic(args.topic)
-    brief = _read_brief(args.brief)
+    topic = check_topic(
+        args.topic,
+        empty_hint="; say what to write about, e.g. "
+        'content-gen generate "How small teams can adopt AI code review"',
+        long_hint=". Put the details in a --brief file",
+    )
+    brief = read_brief(args.brief)
 
     from .channels import parse_channels
     from .config import load_settings
@@ -180,7 +313,7 @@ def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None)
         environ=os.environ,
         env_file=Path(".env"),
     )
-    _setup_logging(args.verbose, settings)
+    setup_logging(args.verbose, settings)
 
     from .session import Session
     from .storage import RunDir
@@ -216,45 +349,9 @@ def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def _check_topic(raw: str) -> str:
-    from .errors import UsageError
-
-    topic = " ".join(raw.split())
-    if not topic:
-        raise UsageError(
-            "the topic is empty; say what to write about, e.g. "
-            'content-gen generate "How small teams can adopt AI code review"'
-        )
-    if len(topic) > TOPIC_MAX_CHARS:
-        raise UsageError(
-            f"the topic is {len(topic)} characters; the maximum is {TOPIC_MAX_CHARS}. "
-            "Put the details in a --brief file"
-        )
-    return topic
-
-
-def _read_brief(path: Path | None) -> str:
-    from .errors import UsageError
-
-    if path is None:
-        return ""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read --brief {path}: {exc.strerror or exc}") from None
-    if len(data) > BRIEF_MAX_BYTES:
-        raise UsageError(
-            f"--brief {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"--brief {path} is not UTF-8 text") from None
-
-
 # --- output ------------------------------------------------------------------------------------
 
-_STATUS = {
+STATUS = {
     "passed": "passed",
     "below_bar": "below bar",
     "failed": "FAILED",
@@ -262,50 +359,65 @@ _STATUS = {
 }
 
 
-def _print_progress(result: ChannelResult) -> None:
+def progress_line(result: ChannelResult) -> str:
+    """One channel as it finishes: name, result, score, attempts, time and any error."""
     score = f"score {result.score:.2f}" if result.score is not None else "no score"
     count = len(result.attempts)
     attempts = f"{count} attempt" + ("" if count == 1 else "s")
     line = (
-        f"  {result.channel:<11} {_STATUS[result.status]:<11} {score:<11} {attempts:<10} "
+        f"{result.channel:<11} {STATUS[result.status]:<11} {score:<11} {attempts:<10} "
         f"{result.seconds:5.1f}s"
     )
-    if result.error:
-        line += f"  {result.error}"
-    print(line, file=sys.stderr, flush=True)
+    return line + (f"  {result.error}" if result.error else "")
+
+
+def _print_progress(result: ChannelResult) -> None:
+    print("  " + progress_line(result), file=sys.stderr, flush=True)
+
+
+def result_cells(r: ChannelResult) -> tuple[str, ...]:
+    """A finished channel's summary cells: result, score, attempts, tokens, time."""
+    return (
+        STATUS[r.status],
+        f"{r.score:.2f}" if r.score is not None else "-",
+        str(len(r.attempts)),
+        f"{r.usage.total_tokens:,}",
+        f"{r.seconds:.1f}s",
+    )
+
+
+def print_table(rows: list[tuple[str, ...]], left: set[int]) -> None:
+    """Aligned columns: those in `left` flush left (text), the others flush right (numbers)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(
+                cell.ljust(w) if i in left else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+
+
+def totals_line(results: list[ChannelResult], seconds: float) -> str:
+    """How the channels ended and what they cost, e.g. '3 passed, 0 below the bar, 0 failed;
+    8 API calls, 8,711 tokens, 1.3s'."""
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS}
+    calls = sum(r.usage.calls for r in results)
+    tokens = sum(r.usage.total_tokens for r in results)
+    return (
+        f"{counts['passed']} passed, {counts['below_bar']} below the bar, "
+        f"{counts['failed']} failed"
+        + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
+        + f"; {calls} API calls, {tokens:,} tokens, {seconds:.1f}s"
+    )
 
 
 def _print_summary(result: TopicResult) -> None:
     rows = [("channel", "result", "score", "attempts", "tokens", "time", "file")]
-    for r in result.results.values():
-        rows.append(
-            (
-                r.channel,
-                _STATUS[r.status],
-                f"{r.score:.2f}" if r.score is not None else "-",
-                str(len(r.attempts)),
-                f"{r.usage.total_tokens:,}",
-                f"{r.seconds:.1f}s",
-                r.file or "-",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows += [(r.channel, *result_cells(r), r.file or "-") for r in result.results.values()]
     print()
-    for row in rows:
-        print(
-            "  ".join(
-                cell.ljust(w) if i in (0, 1, 6) else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            ).rstrip()
-        )
-    counts = {s: sum(1 for r in result.results.values() if r.status == s) for s in _STATUS}
-    usage = result.usage
-    print(
-        f"\n{counts['passed']} passed, {counts['below_bar']} below the bar, "
-        f"{counts['failed']} failed"
-        + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
-        + f"; {usage.calls} API calls, {usage.total_tokens:,} tokens, {result.seconds:.1f}s"
-    )
+    print_table(rows, left={0, 1, 6})
+    print("\n" + totals_line(list(result.results.values()), result.seconds))
     simulated = " (simulated content: --offline)" if result.manifest.get("simulated") else ""
     print(f"Saved in {result.run_dir.path}{os.sep}{simulated}")
     for r in result.results.values():
@@ -340,7 +452,7 @@ class _ChannelFilter(logging.Filter):
         return True
 
 
-def _setup_logging(verbose: int, settings: Settings) -> None:
+def setup_logging(verbose: int, settings: Settings) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(

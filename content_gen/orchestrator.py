@@ -77,12 +77,15 @@ def run_topic(
         slots[result.channel] = result
         outcome.results = {name: r for name, r in slots.items() if r is not None}
         outcome.seconds = rt.clock() - started
-        # After the last channel the final manifest is written at once; a "running" one
-        # before it would only hold up the end of the run (an fsync'd write, bench/results.md).
-        if any(r is None for r in slots.values()):
-            run_dir.write_manifest(
-                _manifest(outcome, rt, created_at, manifest_extra, earlier_channels, done=False)
-            )
+        # Once the last channel is in, the manifest written now is the final one: a run killed
+        # after it leaves a run.json that says so, and it need not be written again below.
+        finished = all(slot is not None for slot in slots.values())
+        manifest = _manifest(
+            outcome, rt, created_at, manifest_extra, earlier_channels, done=finished
+        )
+        run_dir.write_manifest(manifest)
+        if finished:
+            outcome.manifest = manifest
         if on_result is not None:
             on_result(result)
 
@@ -112,12 +115,16 @@ def run_topic(
                 error_kind="interrupted",
             )
     outcome.results = {name: r for name, r in slots.items() if r is not None}
-    outcome.interrupted = outcome.interrupted or rt.stop.is_set()
-    outcome.seconds = rt.clock() - started
-    outcome.manifest = _manifest(
-        outcome, rt, created_at, manifest_extra, earlier_channels, done=True
+    # A topic whose every channel finished is complete, even if a stop came afterwards.
+    outcome.interrupted = outcome.interrupted or any(
+        r.status == "interrupted" for r in outcome.results.values()
     )
-    run_dir.write_manifest(outcome.manifest)
+    if outcome.interrupted or not outcome.manifest:
+        outcome.seconds = rt.clock() - started
+        outcome.manifest = _manifest(
+            outcome, rt, created_at, manifest_extra, earlier_channels, done=True
+        )
+        run_dir.write_manifest(outcome.manifest)
     return outcome
 
 

@@ -94,7 +94,9 @@ class Session:
         sequential: bool = False,
         inputs: dict[str, Any] | None = None,
         on_result: Callable[[ChannelResult], None] | None = None,
+        keep_earlier: bool = False,
     ) -> TopicResult:
+        """Write `channels` for one job; safe to call from several threads at once."""
         self.llm.connect()
         return run_topic(
             job,
@@ -104,4 +106,5 @@ class Session:
             sequential=sequential,
             manifest_extra={"settings": self.settings.public(), "inputs": inputs or {}},
             on_result=on_result,
+            keep_earlier=keep_earlier,
         )

@@ -16,6 +16,7 @@ from typing import Any
 from .errors import UsageError
 
 SLUG_MAX = 60
+_TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$")
 
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
@@ -40,7 +41,8 @@ def atomic_write(path: Path, text: str) -> None:
 
     A reader, or a run killed at any moment, sees the old file or the new one, never half.
     """
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    # The pid lets a later run tell a dead writer's leftovers from a live writer's file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
     try:
         # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -52,6 +54,27 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_orphans(directory: Path) -> None:
+    """Delete the temporary files of writers that died mid-write (kill -9, a crash)."""
+    for tmp in directory.glob(".*.tmp"):
+        match = _TMP_NAME.match(tmp.name)
+        if match and not pid_alive(int(match.group(1))):
+            tmp.unlink(missing_ok=True)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if os.name != "posix":
+        return True  # no cheap, safe probe elsewhere: assume it does
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -87,10 +110,7 @@ class RunDir:
                 raise UsageError(f"too many runs of this topic today in {root}")
             _check_writable(path)
         except OSError as exc:
-            raise UsageError(
-                f"cannot write to output directory {root}: {exc.strerror or exc}; "
-                "choose another with --out or CONTENT_GEN_OUTPUT_DIR"
-            ) from None
+            raise _unwritable(root, exc) from None
         return cls(path)
 
     def write(self, name: str, text: str) -> Path:
@@ -110,6 +130,22 @@ class RunDir:
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
+
+
+def prepare_root(root: Path) -> None:
+    """Create the output root if needed and check it is writable, before any API call."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _check_writable(root)
+    except OSError as exc:
+        raise _unwritable(root, exc) from None
+
+
+def _unwritable(root: Path, exc: OSError) -> UsageError:
+    return UsageError(
+        f"cannot write to output directory {root}: {exc.strerror or exc}; "
+        "choose another with --out or CONTENT_GEN_OUTPUT_DIR"
+    )
 
 
 def _check_writable(path: Path) -> None:

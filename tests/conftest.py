@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,3 +118,29 @@ def runtime(fake: FakeGemini, sleeps: Sleeps) -> Any:
         return make_runtime(fake, sleeps, stop, **settings)
 
     return build
+
+
+def run_together(count: int, work: Callable[[int], object], timeout: float = 10) -> None:
+    """Run work(0) ... work(count - 1) on threads released at the same moment.
+
+    The first error any of them raised is raised here, and no thread can hang the test.
+    """
+    start = threading.Barrier(count, timeout=timeout)
+    errors: list[BaseException] = []
+
+    def one(n: int) -> None:
+        try:
+            start.wait()
+            work(n)
+        except BaseException as exc:
+            errors.append(exc)
+            start.abort()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(t.is_alive() for t in threads), "a thread did not finish"
+    if errors:
+        raise errors[0]

@@ -1,0 +1,56 @@
+"""What a user hands in for one topic: its text, its channels and its brief file.
+
+Checked the same way whether it comes from `generate`'s arguments or a calendar row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+
+TOPIC_MAX_CHARS = 300
+BRIEF_MAX_BYTES = 200_000
+
+
+def check_topic(raw: str, *, empty_hint: str = "", long_hint: str = "") -> str:
+    """The topic with its whitespace collapsed; UsageError if it is empty or too long."""
+    topic = " ".join(raw.split())
+    if not topic:
+        raise UsageError("the topic is empty" + empty_hint)
+    if len(topic) > TOPIC_MAX_CHARS:
+        raise UsageError(
+            f"the topic is {len(topic)} characters; the maximum is {TOPIC_MAX_CHARS}" + long_hint
+        )
+    return topic
+
+
+def channel_names(spec: str | None) -> tuple[str, ...]:
+    """`linkedin,blog` or `linkedin;blog` -> those names, in the order given; empty -> all."""
+    from .channels import CHANNELS  # the registry, so a channel added there is known here
+
+    if spec is None or not spec.strip():
+        return tuple(CHANNELS)
+    names = [n.strip().lower() for n in spec.replace(";", ",").split(",") if n.strip()]
+    unknown = [n for n in names if n not in CHANNELS]
+    if unknown:
+        raise UsageError(f"unknown channel {unknown[0]!r}; choose from {', '.join(CHANNELS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def read_brief(path: Path | None, label: str = "--brief") -> str:
+    """The brief's text ('' without one); UsageError if it is unreadable, too big or not UTF-8."""
+    if path is None:
+        return ""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
+    if len(data) > BRIEF_MAX_BYTES:
+        raise UsageError(
+            f"{label} {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{label} {path} is not UTF-8 text") from None

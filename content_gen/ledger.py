@@ -1,0 +1,491 @@
+"""The ledger: for each calendar entry x channel, whether it is done, failed or being written.
+
+One SQLite file (the standard library's sqlite3) in WAL mode, so `calendar status` can read
+while a run writes. Work is claimed inside `BEGIN IMMEDIATE`, which takes the write lock
+before reading, so two runs started at the same moment never claim the same entry x channel.
+A claim names its owner (run id, pid, host) and holds a lease that the owner renews while it
+works. A claim whose owner is gone (same host, pid no longer running) or whose lease ran out
+can be taken over, so a run killed with kill -9 strands nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .storage import pid_alive
+
+if TYPE_CHECKING:
+    from .calendar import Calendar, Entry
+
+DEFAULT_NAME = "ledger.sqlite"
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x43474C47  # "CGLG": marks the file as a content-gen ledger
+LEASE_SECONDS = 300.0
+BUSY_TIMEOUT_SECONDS = 30.0
+WAL_RETRY_SECONDS = 0.01
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+#: Shown, never stored: an entry dated after the day being run.
+NOT_DUE = "not_due"
+
+_SCHEMA = """
+CREATE TABLE work (
+    entry_key     TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    entry_date    TEXT NOT NULL,
+    topic         TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    result        TEXT,
+    simulated     INTEGER NOT NULL DEFAULT 0,
+    tries         INTEGER NOT NULL DEFAULT 0,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    score         REAL,
+    file          TEXT,
+    calls         INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    total_tokens  INTEGER NOT NULL DEFAULT 0,
+    error         TEXT,
+    error_kind    TEXT,
+    owner_run     TEXT,
+    owner_pid     INTEGER,
+    owner_host    TEXT,
+    lease_until   REAL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    PRIMARY KEY (entry_key, channel)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds a claim: one run of one process on one machine."""
+
+    run_id: str
+    pid: int
+    host: str
+
+    @classmethod
+    def current(cls) -> Owner:
+        return cls(uuid.uuid4().hex[:12], os.getpid(), socket.gethostname())
+
+
+@dataclass(frozen=True)
+class Work:
+    """One entry x channel as the ledger has it (a row of the `work` table).
+
+    `result` is the last try's outcome (passed, below_bar, failed, interrupted); `tries` counts
+    the runs that claimed it; `attempts` the drafts and revisions of the last try; calls and
+    tokens add up every try, since every try was paid for.
+    """
+
+    entry_key: str
+    channel: str
+    entry_date: str
+    topic: str
+    status: str
+    result: str | None
+    simulated: int
+    tries: int
+    attempts: int
+    score: float | None
+    file: str | None
+    calls: int
+    prompt_tokens: int
+    output_tokens: int
+    total_tokens: int
+    error: str | None
+    error_kind: str | None
+    owner_run: str | None
+    owner_pid: int | None
+    owner_host: str | None
+    lease_until: float | None
+    started_at: str | None
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one try of a channel ended: DONE (its file is saved), FAILED, or back to PENDING."""
+
+    status: str
+    result: str
+    attempts: int = 0
+    score: float | None = None
+    file: str | None = None
+    calls: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    error: str | None = None
+    error_kind: str | None = None
+
+
+class Ledger:
+    """One connection, shared by a run's threads under a lock."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        lease: float = LEASE_SECONDS,
+        clock: Callable[[], float] = time.time,
+        alive: Callable[[int], bool] = pid_alive,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        self.path = path
+        self.lease = lease
+        self._conn = conn
+        self._clock = clock
+        self._alive = alive
+        self._sleep = sleep
+        self._host = socket.gethostname()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        lease: float = LEASE_SECONDS,
+        clock: Callable[[], float] = time.time,
+        alive: Callable[[int], bool] = pid_alive,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> Ledger:
+        """Open the ledger, creating it (and its directory) on first use."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: every transaction below is begun and ended explicitly.
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise UsageError(
+                f"cannot open ledger {path}: {_reason(exc)}; choose another with --ledger"
+            ) from None
+        conn.row_factory = sqlite3.Row
+        ledger = cls(conn, path, lease=lease, clock=clock, alive=alive, sleep=sleep)
+        try:
+            ledger._prepare()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise UsageError(
+                f"cannot use ledger {path}: {_reason(exc)}; choose another with --ledger"
+            ) from None
+        except UsageError:
+            conn.close()
+            raise
+        return ledger
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _prepare(self) -> None:
+        self._use_wal()
+        with self._write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            app = db.execute("PRAGMA application_id").fetchone()[0]
+            if version == 0:
+                if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise UsageError(
+                        f"{self.path} is an SQLite file but not a content-gen ledger; "
+                        "choose another with --ledger"
+                    )
+                db.execute(_SCHEMA)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif app != APPLICATION_ID:
+                raise UsageError(
+                    f"{self.path} is not a content-gen ledger; choose another with --ledger"
+                )
+            elif version > SCHEMA_VERSION:
+                raise UsageError(
+                    f"ledger {self.path} was written by a newer content-gen (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
+                )
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL mode (a no-op once it is).
+
+        Two runs creating a new ledger at the same moment can deadlock on the switch, and
+        SQLite then fails one of them at once instead of waiting: that one tries again.
+        """
+        deadline = self._clock() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                if self._clock() > deadline:
+                    raise
+                self._sleep(WAL_RETRY_SECONDS)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; the lock is taken before anything is read."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def work(self, entry_key: str | None = None) -> dict[tuple[str, str], Work]:
+        """Every row (or one entry's), by (entry key, channel)."""
+        query, args = "SELECT * FROM work", ()
+        if entry_key is not None:
+            query, args = query + " WHERE entry_key = ?", (entry_key,)
+        with self._lock:
+            rows = self._conn.execute(query, args).fetchall()
+        return {(r["entry_key"], r["channel"]): _work(r) for r in rows}
+
+    def now(self) -> str:
+        return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="milliseconds")
+
+    def held(self, work: Work | None) -> bool:
+        """Whether a live run is writing this channel now."""
+        return work is not None and work.status == RUNNING and not self._owner_gone(work)
+
+    def wanted(self, work: Work | None, *, simulated: bool, redo_before: str | None) -> bool:
+        """Whether a run should (re)write this channel.
+
+        Done stays done, unless it was simulated and this run is real, or `redo_before` (the
+        start of a --force run) is later than when it was done: a forced run redoes each
+        channel once, however many forced runs overlap.
+        """
+        if work is None or work.status in (PENDING, FAILED):
+            return True
+        if work.status == RUNNING:
+            return self._owner_gone(work)
+        if work.simulated and not simulated:
+            return True
+        return redo_before is not None and (work.finished_at or "") < redo_before
+
+    def _owner_gone(self, work: Work) -> bool:
+        if work.lease_until is not None and work.lease_until < self._clock():
+            return True
+        return work.owner_host == self._host and not self._alive(work.owner_pid or 0)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def claim(
+        self,
+        owner: Owner,
+        entry: Entry,
+        channels: Sequence[str],
+        *,
+        simulated: bool = False,
+        redo_before: str | None = None,
+    ) -> list[str]:
+        """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
+        claimed = []
+        with self._write() as db:
+            now = self.now()
+            for channel in channels:
+                row = db.execute(
+                    "SELECT * FROM work WHERE entry_key = ? AND channel = ?", (entry.key, channel)
+                ).fetchone()
+                if not self.wanted(
+                    _work(row) if row else None, simulated=simulated, redo_before=redo_before
+                ):
+                    continue
+                db.execute(
+                    """
+                    INSERT INTO work (entry_key, channel, entry_date, topic, status, tries,
+                                      owner_run, owner_pid, owner_host, lease_until, started_at)
+                    VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?)
+                    ON CONFLICT (entry_key, channel) DO UPDATE SET
+                        entry_date = excluded.entry_date, topic = excluded.topic,
+                        status = 'running', tries = tries + 1,
+                        owner_run = excluded.owner_run, owner_pid = excluded.owner_pid,
+                        owner_host = excluded.owner_host, lease_until = excluded.lease_until,
+                        started_at = excluded.started_at
+                    """,
+                    (
+                        entry.key,
+                        channel,
+                        entry.day.isoformat(),
+                        entry.topic,
+                        owner.run_id,
+                        owner.pid,
+                        owner.host,
+                        self._clock() + self.lease,
+                        now,
+                    ),
+                )
+                claimed.append(channel)
+        return claimed
+
+    def finish(
+        self, owner: Owner, entry: Entry, channel: str, outcome: Outcome, *, simulated: bool
+    ) -> None:
+        """Record how a claimed channel ended and give up the claim.
+
+        Only the current owner may: if this run's lease ran out and another run took the
+        channel over, that run's record is the one that counts.
+        """
+        with self._write() as db:
+            db.execute(
+                """
+                UPDATE work SET
+                    status = ?, result = ?, simulated = ?, attempts = ?, score = ?,
+                    file = coalesce(?, file), calls = calls + ?,
+                    prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,
+                    total_tokens = total_tokens + ?, error = ?, error_kind = ?,
+                    owner_run = NULL, owner_pid = NULL, owner_host = NULL, lease_until = NULL,
+                    finished_at = ?
+                WHERE entry_key = ? AND channel = ? AND owner_run = ?
+                """,
+                (
+                    outcome.status,
+                    outcome.result,
+                    int(simulated),
+                    outcome.attempts,
+                    outcome.score,
+                    outcome.file,
+                    outcome.calls,
+                    outcome.prompt_tokens,
+                    outcome.output_tokens,
+                    outcome.total_tokens,
+                    outcome.error,
+                    outcome.error_kind,
+                    self.now(),
+                    entry.key,
+                    channel,
+                    owner.run_id,
+                ),
+            )
+
+    def release(self, owner: Owner, reason: str) -> int:
+        """Give back every claim `owner` still holds (an interrupted run); returns how many."""
+        with self._write() as db:
+            return db.execute(
+                """
+                UPDATE work SET status = 'pending', result = 'interrupted', error = ?,
+                    error_kind = 'interrupted', owner_run = NULL, owner_pid = NULL,
+                    owner_host = NULL, lease_until = NULL
+                WHERE owner_run = ? AND status = 'running'
+                """,
+                (reason, owner.run_id),
+            ).rowcount
+
+    def renew(self, owner: Owner) -> None:
+        """Extend the lease on every claim `owner` holds: it is still working on them."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE work SET lease_until = ? WHERE owner_run = ? AND status = 'running'",
+                (self._clock() + self.lease, owner.run_id),
+            )
+
+    @contextmanager
+    def heartbeat(self, owner: Owner) -> Iterator[None]:
+        """Renew `owner`'s leases in the background for as long as the block runs."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.lease / 3):
+                # Busy for longer than the timeout: the next beat tries again.
+                with suppress(sqlite3.Error):
+                    self.renew(owner)
+
+        thread = threading.Thread(target=beat, name="content-gen-lease", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+
+
+# --- where each entry stands, for `calendar status` ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """One entry x channel as `calendar status` shows it."""
+
+    channel: str
+    #: done, failed, pending (including claims whose run is gone), running, or not_due.
+    state: str
+    work: Work | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        w = self.work
+        data: dict[str, Any] = {"channel": self.channel, "state": self.state}
+        if w is None:
+            return data
+        return data | {
+            "result": w.result,
+            "score": w.score,
+            "simulated": bool(w.simulated),
+            "file": w.file,
+            "error": w.error if self.state != DONE else None,
+            "tries": w.tries,
+            "attempts": w.attempts,
+            "calls": w.calls,
+            "tokens": w.total_tokens,
+            "started_at": w.started_at,
+            "finished_at": w.finished_at,
+            "owner": None
+            if self.state != RUNNING
+            else {"run": w.owner_run, "pid": w.owner_pid, "host": w.owner_host},
+        }
+
+
+def channel_states(
+    calendar: Calendar, ledger: Ledger | None, today: date
+) -> list[tuple[Entry, list[ChannelState]]]:
+    """Every entry, oldest first, with each of its channels' state."""
+    work = ledger.work() if ledger else {}
+    entries = calendar.due(today) + calendar.later(today)
+    return [
+        (e, [_state(e, c, work.get((e.key, c)), ledger, today) for c in e.channels])
+        for e in entries
+    ]
+
+
+def _state(
+    entry: Entry, channel: str, work: Work | None, ledger: Ledger | None, today: date
+) -> ChannelState:
+    if work is None or work.status == PENDING:
+        state = NOT_DUE if entry.day > today else PENDING
+    elif work.status == RUNNING:
+        state = RUNNING if ledger and ledger.held(work) else PENDING
+    else:
+        state = work.status
+    return ChannelState(channel, state, work)
+
+
+_WORK_FIELDS = tuple(f.name for f in fields(Work))
+
+
+def _work(row: sqlite3.Row) -> Work:
+    return Work(**{name: row[name] for name in _WORK_FIELDS})
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

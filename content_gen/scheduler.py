@@ -1,0 +1,241 @@
+"""Calendar runs: write every due entry's channels that are not done yet, then stop.
+
+Entries run on a thread pool, `max_topics` at once, each through `Session.run` exactly as
+`generate` runs a topic, so the session's limiter caps requests across all of them. The ledger
+decides what is done. An entry's channels are claimed just before the entry starts, so two
+overlapping runs share the work out instead of both doing it, and each channel is recorded the
+moment it finishes, so a run killed later still keeps it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .calendar import Calendar, Entry
+from .channels import CHANNELS
+from .errors import UsageError
+from .ledger import DONE, FAILED, PENDING, Ledger, Outcome, Owner, Work
+from .llm import Usage
+from .session import Session
+from .storage import RunDir, remove_orphans
+from .worker import ChannelResult, Job
+
+log = logging.getLogger("content_gen.scheduler")
+
+INTERRUPTED = "interrupted before this channel finished"
+
+
+@dataclass
+class EntryRun:
+    """One due entry in this run: what it wrote, and what another run was writing."""
+
+    entry: Entry
+    results: dict[str, ChannelResult] = field(default_factory=dict)
+    held: tuple[str, ...] = ()
+
+
+@dataclass
+class CalendarRun:
+    today: date
+    owner: Owner
+    #: Every due entry that had something left to do when the run started.
+    entries: list[EntryRun] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    @property
+    def results(self) -> list[tuple[Entry, ChannelResult]]:
+        """Every channel this run wrote or tried, by entry, in each entry's channel order."""
+        return [
+            (run.entry, run.results[name])
+            for run in self.entries
+            for name in run.entry.channels
+            if name in run.results
+        ]
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(r.ok for _, r in self.results)
+
+    @property
+    def usage(self) -> Usage:
+        return sum((r.usage for _, r in self.results), Usage())
+
+
+def run_calendar(
+    calendar: Calendar,
+    session: Session,
+    ledger: Ledger,
+    out_root: Path,
+    *,
+    today: date,
+    max_topics: int,
+    force: bool = False,
+    on_result: Callable[[Entry, ChannelResult], None] | None = None,
+) -> CalendarRun:
+    """Run every due entry x channel that is not done; returns when all have finished (or on
+    Ctrl-C, after giving back the claims this run still holds)."""
+    clock = session.runtime.clock
+    started = clock()
+    runner = _Runner(session, ledger, out_root, force=force, on_result=on_result)
+    due = calendar.due(today)
+    for entry in due:
+        remove_orphans(out_root / entry.directory)  # a killed run's half-written files
+    work = ledger.work()
+    todo = [e for e in due if runner.wanted(e, work)]
+    run = CalendarRun(today, runner.owner)
+    if not todo:
+        return run
+    executor = ThreadPoolExecutor(
+        max_workers=min(max_topics, len(todo)), thread_name_prefix="entry"
+    )
+    try:
+        with ledger.heartbeat(runner.owner):
+            futures = {executor.submit(runner.run_entry, entry): entry for entry in todo}
+            for future in as_completed(futures):
+                run.entries.append(_collect(future, futures[future]))
+    except KeyboardInterrupt:
+        run.interrupted = True
+    finally:
+        if run.interrupted:
+            session.runtime.stop.set()
+        # On Ctrl-C, do not wait for requests in flight: they see the stop flag and end.
+        executor.shutdown(wait=not run.interrupted, cancel_futures=True)
+    if run.interrupted:
+        ledger.release(runner.owner, INTERRUPTED)
+    run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
+    run.seconds = clock() - started
+    return run
+
+
+class _Runner:
+    """What every entry of one run shares."""
+
+    def __init__(
+        self,
+        session: Session,
+        ledger: Ledger,
+        out_root: Path,
+        *,
+        force: bool,
+        on_result: Callable[[Entry, ChannelResult], None] | None,
+    ) -> None:
+        self.session = session
+        self.ledger = ledger
+        self.out_root = out_root
+        self.owner = Owner.current()
+        self.simulated = session.runtime.simulated
+        # --force redoes what was done before this run started, and only that: a second
+        # forced run overlapping this one does not redo this run's work again.
+        self.redo_before = ledger.now() if force else None
+        self.on_result = on_result
+
+    def wanted(self, entry: Entry, work: Mapping[tuple[str, str], Work]) -> bool:
+        return any(
+            self.ledger.wanted(
+                work.get((entry.key, c)), simulated=self.simulated, redo_before=self.redo_before
+            )
+            for c in entry.channels
+        )
+
+    def run_entry(self, entry: Entry) -> EntryRun:
+        outcome = EntryRun(entry)
+        if self.session.runtime.stop.is_set():
+            return outcome
+        claimed = self.ledger.claim(
+            self.owner,
+            entry,
+            entry.channels,
+            simulated=self.simulated,
+            redo_before=self.redo_before,
+        )
+        work = self.ledger.work(entry.key)
+        outcome.held = tuple(
+            c
+            for c in entry.channels
+            if c not in claimed and self.ledger.held(work.get((entry.key, c)))
+        )
+        if not claimed:
+            return outcome
+        try:
+            self._write(entry, claimed, outcome)
+        except Exception as exc:  # the run directory, or a bug: fail these channels, not the run
+            log.debug("entry failed", exc_info=exc)
+            for name in claimed:
+                if name not in outcome.results:
+                    self._record(entry, None, outcome, _failed(name, exc))
+        return outcome
+
+    def _write(self, entry: Entry, claimed: list[str], outcome: EntryRun) -> None:
+        run_dir = RunDir.create(self.out_root, entry.day, entry.topic, reuse=True)
+        channels = [CHANNELS[name] for name in claimed]
+        audience = entry.audience or self.session.settings.audience
+        self.session.run(
+            Job(topic=entry.topic, brief=entry.brief_text, audience=audience, day=entry.day),
+            channels,
+            run_dir,
+            inputs={
+                "calendar_line": entry.line,
+                "entry": entry.key,
+                "brief_file": str(entry.brief) if entry.brief else None,
+                "brief_chars": len(entry.brief_text),
+                "audience": audience,
+            },
+            on_result=lambda result: self._record(entry, run_dir, outcome, result),
+            keep_earlier=True,
+        )
+
+    def _record(
+        self, entry: Entry, run_dir: RunDir | None, outcome: EntryRun, result: ChannelResult
+    ) -> None:
+        outcome.results[result.channel] = result
+        self.ledger.finish(
+            self.owner,
+            entry,
+            result.channel,
+            _outcome(result, run_dir),
+            simulated=self.simulated,
+        )
+        if self.on_result is not None:
+            self.on_result(entry, result)
+
+
+def _collect(future: Future[EntryRun], entry: Entry) -> EntryRun:
+    try:
+        return future.result()
+    except Exception as exc:  # run_entry catches everything; this is the second line of defence
+        log.debug("entry crashed", exc_info=exc)
+        return EntryRun(entry, {n: _failed(n, exc) for n in entry.channels})
+
+
+def _failed(channel: str, exc: Exception) -> ChannelResult:
+    kind = "write_error" if isinstance(exc, UsageError | OSError) else "internal_error"
+    return ChannelResult(channel, "failed", error=str(exc), error_kind=kind)
+
+
+def _outcome(result: ChannelResult, run_dir: RunDir | None) -> Outcome:
+    if result.ok:
+        status = DONE
+    elif result.status == "interrupted":
+        status = PENDING  # not this channel's fault: the next run simply does it
+    else:
+        status = FAILED
+    usage = result.usage
+    return Outcome(
+        status=status,
+        result=result.status,
+        attempts=len(result.attempts),
+        score=result.score,
+        file=str(run_dir.path / result.file) if run_dir and result.file else None,
+        calls=usage.calls,
+        prompt_tokens=usage.prompt_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+        error=result.error,
+        error_kind=result.error_kind,
+    )
