@@ -427,7 +427,8 @@ def _print_summary(result: TopicResult) -> None:
                 "the best one was saved (the judge's notes are in run.json)"
             )
         elif r.status == "failed":
-            print(f"- {r.channel} failed: {r.error}. Retry it with --channels {r.channel}")
+            reason = (r.error or "").rstrip(".")
+            print(f"- {r.channel} failed: {reason}. Retry it with --channels {r.channel}")
     if result.interrupted:
         print("Interrupted: finished channels were kept; run.json records the rest.")
 

@@ -77,6 +77,8 @@ class LLMRequest:
     attempt: int = 1
     #: Which setting names this model, so a 404 can say what to change.
     model_setting: str = "CONTENT_GEN_MODEL"
+    #: How log lines name the request's channel (and topic, when several run at once).
+    log_tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,25 @@ class GeminiLLM:
         self.redact = redactor(self._api_key)
 
     def connect(self) -> None:
-        """Import the SDK and build the client now, so the first request's timing is honest."""
-        self._sdk()
+        """Do the once-per-process work now, so the first request's timing is honest.
+
+        That is importing the SDK, building the client, and building the pydantic models
+        google-genai defers until first use (about 0.1 s, measured in bench/results.md):
+        left to the first request, it would be counted as that channel's API time.
+        """
+        _, types = self._sdk()
+        for model in (
+            types.GenerateContentConfig,
+            types.HttpOptions,
+            types.Schema,
+            types.GenerateContentResponse,
+            types.GenerateContentResponsePromptFeedback,
+            types.GenerateContentResponseUsageMetadata,
+            types.Candidate,
+            types.Content,
+            types.Part,
+        ):
+            model.model_rebuild()
 
     # -- the seam ---------------------------------------------------------------------------
 
@@ -224,6 +243,7 @@ class GeminiLLM:
         )
         with self._limiter.slot() as waited:
             state.tries += 1
+            state.usage += Usage(calls=1)  # a request sent, whether or not a reply comes back
             sent = self._clock()
             try:
                 response = client.models.generate_content(
@@ -357,7 +377,7 @@ class GeminiLLM:
             self._clock() - sent,
             waited,
             request.model,
-            extra={"channel": request.channel},
+            extra={"channel": request.log_tag or request.channel},
         )
 
     def _log_retry(self, request: LLMRequest, state: _Try, rs: RetryCallState) -> None:
@@ -371,17 +391,18 @@ class GeminiLLM:
             wait,
             state.tries,
             self._settings.max_retries,
-            extra={"channel": request.channel},
+            extra={"channel": request.log_tag or request.channel},
         )
 
 
 def _usage(response: Any) -> Usage:
+    """The reply's tokens; the request itself was counted when it was sent."""
     meta = getattr(response, "usage_metadata", None)
     if meta is None:
-        return Usage(calls=1)
+        return Usage()
     prompt = meta.prompt_token_count or 0
     output = (meta.candidates_token_count or 0) + (meta.thoughts_token_count or 0)
-    return Usage(1, prompt, output, meta.total_token_count or prompt + output)
+    return Usage(0, prompt, output, meta.total_token_count or prompt + output)
 
 
 def _validate(response: Any, schema: type[BaseModel]) -> BaseModel:

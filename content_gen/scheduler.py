@@ -176,7 +176,13 @@ class _Runner:
         channels = [CHANNELS[name] for name in claimed]
         audience = entry.audience or self.session.settings.audience
         self.session.run(
-            Job(topic=entry.topic, brief=entry.brief_text, audience=audience, day=entry.day),
+            Job(
+                topic=entry.topic,
+                brief=entry.brief_text,
+                audience=audience,
+                day=entry.day,
+                tag=entry.label,
+            ),
             channels,
             run_dir,
             inputs={

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -149,6 +150,6 @@ def _unwritable(root: Path, exc: OSError) -> UsageError:
 
 
 def _check_writable(path: Path) -> None:
-    probe = path / ".write-test"
-    probe.write_text("")
-    probe.unlink()
+    # An anonymous temporary file: nothing is left behind even if the process is killed here.
+    with tempfile.TemporaryFile(dir=path):
+        pass

@@ -48,6 +48,11 @@ class Job:
     brief: str = ""
     audience: str = ""
     day: date = field(default_factory=date.today)
+    #: Names the topic in log lines when several run at once (calendar runs).
+    tag: str = ""
+
+    def log_tag(self, channel: str) -> str:
+        return f"{self.tag} {channel}" if self.tag else channel
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,7 @@ def _run_attempt(
                 channel.name,
                 step,
                 attempt.number,
+                log_tag=job.log_tag(channel.name),
             ),
         )
         attempt.draft = draft
@@ -289,6 +295,7 @@ def _run_attempt(
                     "judge",
                     attempt.number,
                     model_setting="CONTENT_GEN_JUDGE_MODEL",
+                    log_tag=job.log_tag(channel.name),
                 ),
             )
         except LLMError as exc:
@@ -304,7 +311,7 @@ def _run_attempt(
             len(quality.blocking(attempt.violations)),
             quality.mean_score(attempt.judgement),
             "passed" if attempt.passed else "not passed",
-            extra={"channel": channel.name},
+            extra={"channel": job.log_tag(channel.name)},
         )
 
 

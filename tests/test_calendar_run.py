@@ -164,6 +164,7 @@ def test_a_failed_channel_stays_pending_and_the_next_run_redoes_only_it(env, sle
     failed = ledger_rows()[(FIRST, "newsletter")]
     assert failed["status"] == "failed" and failed["error_kind"] == "server_error"
     assert failed["error"].startswith("500 INTERNAL") and failed["tries"] == 1
+    assert failed["calls"] == 5  # every request sent counts, answered or not
     out = capsys.readouterr().out
     assert f'- 2026-11-19 "{FIRST}" newsletter failed: 500 INTERNAL: fake 500; the next run ' in out
     report = status_json(capsys)
@@ -178,7 +179,7 @@ def test_a_failed_channel_stays_pending_and_the_next_run_redoes_only_it(env, sle
     assert [r.step for r in env.requests[before:]] == ["draft", "judge"]
     redone = ledger_rows()[(FIRST, "newsletter")]
     assert redone["status"] == "done" and redone["tries"] == 2 and redone["error"] is None
-    assert redone["calls"] == 2 and redone["total_tokens"] > 0
+    assert redone["calls"] == 5 + 2 and redone["total_tokens"] > 0  # summed over both tries
     first = run_dir("2026-11-19", "how-small-teams")  # the same directory, not a -2
     manifest = json.loads((first / "run.json").read_text())
     assert manifest["status"] == "complete"
@@ -562,3 +563,18 @@ def test_the_next_run_removes_what_a_killed_writer_left_half_written(env, sleeps
     assert calendar_run(sleeps) == 0
 
     assert not orphan.exists() and live.exists()
+
+
+def test_verbose_log_lines_name_the_entry_as_well_as_the_channel(env, sleeps, capsys):
+    write_calendar()
+    env.inject(Fault.http(503), channel="blog", step="draft")
+
+    assert calendar_run(sleeps, "-v") == 0
+
+    err = capsys.readouterr().err.splitlines()
+    retries = [line for line in err if "retrying in" in line]
+    assert len(retries) == 1
+    # Two entries were due: the line says which one's blog was retried.
+    assert re.search(r'\[2026-11-\d\d "[^"]+" blog\] draft attempt 1: 503', retries[0])
+    tries = [line for line in err if " try " in line]
+    assert tries and all(re.search(r'\[2026-11-\d\d "[^"]+" \w+\]', line) for line in tries)

@@ -95,6 +95,7 @@ def test_failing_channel_does_not_touch_the_others(env: FakeGemini, sleeps: Slee
     assert failed["error"].startswith("500 INTERNAL") and "\n" not in failed["error"]
     assert failed["error_kind"] == "server_error"
     assert failed["attempts"][0]["calls"][0]["tries"] == 5
+    assert failed["usage"]["calls"] == 5  # requests sent, though none was answered
     assert env.count(channel="newsletter") == 5
     for other in ("linkedin", "blog"):
         assert m["channels"][other]["ok"] is True
