@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -199,7 +199,7 @@ class _Runner:
     def _record(
         self, entry: Entry, run_dir: RunDir | None, outcome: EntryRun, result: ChannelResult
     ) -> None:
-        outcome.results[result.channel] = result
+        outcome.results[result.channel] = _kept(result)
         self.ledger.finish(
             self.owner,
             entry,
@@ -217,6 +217,17 @@ def _collect(future: Future[EntryRun], entry: Entry) -> EntryRun:
     except Exception as exc:  # run_entry catches everything; this is the second line of defence
         log.debug("entry crashed", exc_info=exc)
         return EntryRun(entry, {n: _failed(n, exc) for n in entry.channels})
+
+
+def _kept(result: ChannelResult) -> ChannelResult:
+    """The result as the run holds it until its summary: without drafts or judgements.
+
+    By then each piece is in its file and run.json, and the summary reads neither. Kept, they
+    grew a calendar run by some 30 KB per entry with the fake's short pieces (bench/results.md,
+    item 7).
+    """
+    attempts = [replace(a, draft=None, judgement=None) for a in result.attempts]
+    return replace(result, attempts=attempts)
 
 
 def _failed(channel: str, exc: Exception) -> ChannelResult:

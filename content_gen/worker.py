@@ -131,6 +131,9 @@ class ChannelResult:
     error_kind: str | None = None
     attempts: list[Attempt] = field(default_factory=list)
     best: int | None = None  # number of the attempt that was saved
+    # The saved attempt's mean judge score: a field, not read from `attempts` on demand, so
+    # that a result can let go of its judgements and still report it.
+    score: float | None = None
     stop_reason: str | None = None
     seconds: float = 0.0
 
@@ -147,12 +150,6 @@ class ChannelResult:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
-
-    @property
-    def score(self) -> float | None:
-        if self.best is None:
-            return None
-        return quality.mean_score(self.attempts[self.best - 1].judgement)
 
     @property
     def usage(self) -> Usage:
@@ -220,6 +217,7 @@ def run_channel(channel: Channel, job: Job, run_dir: RunDir, rt: Runtime) -> Cha
         # Keep what the loop produced, but say the loop did not finish.
         failed = _failure(channel, error, attempts, seconds, rt)
         failed.file, failed.best = channel.filename, best.number
+        failed.score = quality.mean_score(best.judgement)
         failed.error = f"{failed.error} (the best draft so far was saved, unapproved)"
         return failed
     return ChannelResult(
@@ -228,6 +226,7 @@ def run_channel(channel: Channel, job: Job, run_dir: RunDir, rt: Runtime) -> Cha
         file=channel.filename,
         attempts=attempts,
         best=best.number,
+        score=quality.mean_score(best.judgement),
         stop_reason=stop_reason,
         seconds=seconds,
     )

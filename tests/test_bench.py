@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import clean_env
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| MiB|x)?(?: \(.*\))?")
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| s| MiB| KiB|x)?(?: \(.*\))?")
 SECTIONS = {
     1: "Parallel efficiency",
     2: "Speed-up of parallel over --sequential",
@@ -54,9 +54,17 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
         assert heading in report, heading
         section = report.split(heading, 1)[1].split("\n## ", 1)[0]
         cells = measured(section)
-        if number == 6:  # needs `calendar run`; skipped, and saying so, until it exists
-            assert cells and all(NUMBER.fullmatch(c) or c.startswith("skipped") for c in cells)
+        if number in (6, 7):  # every figure of the calendar runs, not just some
+            assert cells and all(NUMBER.fullmatch(c) for c in cells), (title, cells)
         else:
             assert cells and any(NUMBER.fullmatch(c) for c in cells), (title, cells)
     summary = report.split("\n## Summary\n", 1)[1].split("\n## ", 1)[0]
     assert re.search(r"\| (pass|\*\*miss\*\*) \|", summary)
+    verdict = r"(pass|\*\*miss\*\*)"
+    assert re.search(
+        rf"^\| 6 \| achieved requests per minute / R.* \| [\d.]+ \| >= 0.9 \| {verdict} \|$",
+        summary,
+        re.M,
+    )
+    assert re.search(rf"^\| 6 \| 429s received \| \d+ \| 0 \| {verdict} \|$", summary, re.M)
+    assert re.search(r"^\| 7 \| one `calendar run` process, 3 topics .* MiB \|", summary, re.M)

@@ -284,6 +284,25 @@ def test_entries_run_side_by_side_within_the_shared_limits(
     assert len(drafts(fake)) == 4
 
 
+def test_a_run_holds_no_drafts_or_judgements_until_it_ends(env, tmp_path: Path, sleeps: Sleeps):
+    # A back-log of hundreds of entries held every piece in memory (bench/results.md, item 7);
+    # the summary reads only the status, score, attempts, usage and time.
+    calendar = load_calendar(write_calendar())
+    settings = Settings(api_key=TEST_KEY, base_url=env.url, output_dir=tmp_path / "out")
+    with (
+        Session.open(settings, [], sleep=sleeps) as session,
+        Ledger.open(tmp_path / "out" / "ledger.sqlite") as ledger,
+    ):
+        run = run_calendar(
+            calendar, session, ledger, settings.output_dir, today=date(2026, 11, 21), max_topics=2
+        )
+
+    assert len(run.results) == 5 and run.ok
+    for _, result in run.results:
+        assert result.score == 4.5 and result.usage.calls == 2 and len(result.attempts) == 1
+        assert all(a.draft is None and a.judgement is None for a in result.attempts)
+
+
 # --- safety: overlapping runs, kill -9, SIGTERM ------------------------------------------------
 
 

@@ -182,6 +182,18 @@ def test_unparseable_judge_fails_the_channel_without_inventing_a_score(env, slee
     assert env.count(channel="linkedin", step="judge") == 5
 
 
+def test_a_judged_draft_saved_unapproved_keeps_its_score(env: FakeGemini, sleeps: Sleeps):
+    failing = {name: {"score": score, "evidence": "-", "fix": "-"} for name, score in FAIL.items()}
+    # The first draft is judged and fails; its revision cannot be judged at all.
+    env.inject(Fault.reply(failing), *[Fault.malformed()] * 5, channel="linkedin", step="judge")
+
+    assert generate(sleeps, "--channels", "linkedin") == 1
+
+    channel = manifest()["channels"]["linkedin"]
+    assert channel["ok"] is False and channel["file"] == "linkedin.md"
+    assert channel["best_attempt"] == 1 and channel["score"] == 3.5
+
+
 def test_blocking_rule_skips_the_judge_and_feeds_the_reviser(env: FakeGemini, sleeps: Sleeps):
     html_issue = {
         "subject": "A four-week plan you can start on Monday",
