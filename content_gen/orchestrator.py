@@ -108,12 +108,7 @@ def run_topic(
 
     for name in slots:
         if slots[name] is None:
-            slots[name] = ChannelResult(
-                name,
-                "interrupted",
-                error="interrupted before this channel finished",
-                error_kind="interrupted",
-            )
+            slots[name] = ChannelResult.interrupted(name)
     outcome.results = {name: r for name, r in slots.items() if r is not None}
     # A topic whose every channel finished is complete, even if a stop came afterwards.
     outcome.interrupted = outcome.interrupted or any(

@@ -23,11 +23,9 @@ from .ledger import DONE, FAILED, PENDING, Ledger, Outcome, Owner, Work
 from .llm import Usage
 from .session import Session
 from .storage import RunDir, remove_orphans
-from .worker import ChannelResult, Job
+from .worker import INTERRUPTED, ChannelResult, Job
 
 log = logging.getLogger("content_gen.scheduler")
-
-INTERRUPTED = "interrupted before this channel finished"
 
 
 @dataclass

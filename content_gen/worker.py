@@ -38,6 +38,7 @@ WRITER_VARIABLES = (
 )
 REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
 JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
+INTERRUPTED = "interrupted before this channel finished"
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,20 @@ class ChannelResult:
     stop_reason: str | None = None
     seconds: float = 0.0
 
+    @classmethod
+    def interrupted(
+        cls, channel: str, attempts: list[Attempt] | None = None, seconds: float = 0.0
+    ) -> ChannelResult:
+        """A channel the run stopped (Ctrl-C, SIGTERM) before it finished."""
+        return cls(
+            channel,
+            "interrupted",
+            error=INTERRUPTED,
+            error_kind="interrupted",
+            attempts=attempts or [],
+            seconds=seconds,
+        )
+
     def __post_init__(self) -> None:
         if self.ok and self.file is None:
             raise ValueError("a saved channel result needs its file")
@@ -196,14 +211,7 @@ def run_channel(channel: Channel, job: Job, run_dir: RunDir, rt: Runtime) -> Cha
 
     best = _best(attempts)
     if isinstance(error, Interrupted) or rt.stop.is_set():
-        return ChannelResult(
-            channel.name,
-            "interrupted",
-            error="interrupted before this channel finished",
-            error_kind="interrupted",
-            attempts=attempts,
-            seconds=seconds,
-        )
+        return ChannelResult.interrupted(channel.name, attempts, seconds)
     if best is None or best.draft is None:
         assert error is not None
         return _failure(channel, error, attempts, seconds, rt)
@@ -242,6 +250,7 @@ def _run_attempt(
 ) -> None:
     started = rt.clock()
     variables = _variables(channel, job, rt)
+    tag = job.log_tag(channel.name)
     try:
         if best is None or best.draft is None:
             prompt = rt.prompts.render(channel.prompt("writer"), variables)
@@ -267,7 +276,7 @@ def _run_attempt(
                 channel.name,
                 step,
                 attempt.number,
-                log_tag=job.log_tag(channel.name),
+                log_tag=tag,
             ),
         )
         attempt.draft = draft
@@ -294,7 +303,7 @@ def _run_attempt(
                     "judge",
                     attempt.number,
                     model_setting="CONTENT_GEN_JUDGE_MODEL",
-                    log_tag=job.log_tag(channel.name),
+                    log_tag=tag,
                 ),
             )
         except LLMError as exc:
@@ -310,7 +319,7 @@ def _run_attempt(
             len(quality.blocking(attempt.violations)),
             quality.mean_score(attempt.judgement),
             "passed" if attempt.passed else "not passed",
-            extra={"channel": job.log_tag(channel.name)},
+            extra={"channel": tag},
         )
 
 
