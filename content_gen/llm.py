@@ -175,25 +175,8 @@ class GeminiLLM:
         self.redact = redactor(self._api_key)
 
     def connect(self) -> None:
-        """Do the once-per-process work now, so the first request's timing is honest.
-
-        That is importing the SDK, building the client, and building the pydantic models
-        google-genai defers until first use (about 0.1 s, measured in bench/results.md):
-        left to the first request, it would be counted as that channel's API time.
-        """
-        _, types = self._sdk()
-        for model in (
-            types.GenerateContentConfig,
-            types.HttpOptions,
-            types.Schema,
-            types.GenerateContentResponse,
-            types.GenerateContentResponsePromptFeedback,
-            types.GenerateContentResponseUsageMetadata,
-            types.Candidate,
-            types.Content,
-            types.Part,
-        ):
-            model.model_rebuild()
+        """Do the once-per-process work now rather than in the first request: see `_sdk`."""
+        self._sdk()
 
     # -- the seam ---------------------------------------------------------------------------
 
@@ -279,6 +262,7 @@ class GeminiLLM:
                     api_key=self._api_key, http_options=types.HttpOptions(**options)
                 )
                 self._types = types
+                _build_deferred_models(types)
             return self._client, self._types
 
     def _schema(self, model: type[BaseModel]) -> dict[str, Any]:
@@ -393,6 +377,26 @@ class GeminiLLM:
             self._settings.max_retries,
             extra={"channel": request.log_tag or request.channel},
         )
+
+
+def _build_deferred_models(types: Any) -> None:
+    """Build the pydantic models google-genai defers until first use (about 0.1 s).
+
+    Left to the first request, that time would be counted as its channel's API time
+    (bench/results.md); done here, once, it is part of setting up the client.
+    """
+    for model in (
+        types.GenerateContentConfig,
+        types.HttpOptions,
+        types.Schema,
+        types.GenerateContentResponse,
+        types.GenerateContentResponsePromptFeedback,
+        types.GenerateContentResponseUsageMetadata,
+        types.Candidate,
+        types.Content,
+        types.Part,
+    ):
+        model.model_rebuild()
 
 
 def _usage(response: Any) -> Usage:
