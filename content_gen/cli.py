@@ -238,7 +238,7 @@ def _calendar(action: str) -> Callable[[argparse.Namespace, Sleep], int]:
     return handler
 
 
-def main(argv: list[str] | None = None, *, sleep: Callable[[float], object] | None = None) -> int:
+def main(argv: list[str] | None = None, *, sleep: Sleep = None) -> int:
     """Run the command line; `sleep` replaces every wait (backoff, rate limit) in tests."""
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -289,7 +289,7 @@ def _interrupt(signum: int, frame: object) -> None:
 # --- generate ----------------------------------------------------------------------------------
 
 
-def _generate(args: argparse.Namespace, sleep: Callable[[float], object] | None) -> int:
+def _generate(args: argparse.Namespace, sleep: Sleep) -> int:
     topic = check_topic(
         args.topic,
         empty_hint="; say what to write about, e.g. "

@@ -332,7 +332,8 @@ class GeminiLLM:
     # -- waiting ----------------------------------------------------------------------------
 
     def _backoff(self, state: RetryCallState) -> float:
-        """Exponential with full jitter, never shorter than what the server asked for."""
+        """Doubling from 1 s (capped at 32 s), the upper half jittered, never shorter than what
+        the server asked for."""
         exc = state.outcome.exception() if state.outcome else None
         base = min(1.0 * 2 ** (state.attempt_number - 1), 32.0)
         wait = base / 2 + base / 2 * self._jitter()
