@@ -33,12 +33,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from content_gen.channels import parse_channels
+from content_gen import channels as registry
 from content_gen.config import Settings
-from content_gen.fake_gemini import FakeGemini, Seen
-from content_gen.session import Session
-from content_gen.storage import RunDir
-from content_gen.worker import Job
+from content_gen.fake import FakeGemini, Seen
+from content_gen.pipeline.session import Session
+from content_gen.pipeline.worker import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds per channel of the original, sequential pipeline.
@@ -91,7 +90,7 @@ started = time.perf_counter()
 from google import genai
 from google.genai import types
 imported = time.perf_counter()
-import content_gen.cli, content_gen.session
+import content_gen.cli, content_gen.pipeline.session
 ours = time.perf_counter()
 options = types.HttpOptions(base_url=sys.argv[1])
 client = genai.Client(api_key="bench-not-a-key", http_options=options)
@@ -332,17 +331,15 @@ def timed_run(
     session: Session,
     fake: FakeGemini,
     latency: Mapping[str, float],
-    out: Path,
     *,
     sequential: bool,
 ) -> RunStats:
     """One run as `generate` does it once the process is up: job, run directory, run."""
-    channels = parse_channels(None)
+    channels = registry.parse(None)
     since = len(fake.requests)
     started = time.perf_counter()
     job = Job(topic=TOPIC, audience=session.settings.audience)
-    run_dir = RunDir.create(out, job.day, TOPIC)
-    result = session.run(job, channels, run_dir, sequential=sequential)
+    result = session.run(job, channels, sequential=sequential)
     wall = time.perf_counter() - started
     counts = slept(fake, since)
     return RunStats(
@@ -373,18 +370,18 @@ class Pipeline:
 def measure_pipeline(ctx: Context) -> Pipeline:
     """Parallel and --sequential runs in one process, interleaved so noise hits both alike."""
     out = ctx.work / "warm"
-    channels = parse_channels(None)
+    channels = registry.parse(None)
     with FakeGemini(latency=ctx.latency) as fake:
         settings = Settings(api_key="bench-not-a-key", base_url=fake.url, output_dir=out)
         with Session.open(settings, channels) as session:
             started = time.perf_counter()
-            session.llm.connect()  # what Session.run does first; timed on its own here
+            session.runtime.llm.connect()  # what Session.run does first; timed on its own here
             connect = time.perf_counter() - started
-            first = timed_run(session, fake, ctx.latency, out, sequential=False)
+            first = timed_run(session, fake, ctx.latency, sequential=False)
             runs: list[RunStats] = []
             for i in range(ctx.args.runs):
                 for sequential in (False, True):
-                    runs.append(timed_run(session, fake, ctx.latency, out, sequential=sequential))
+                    runs.append(timed_run(session, fake, ctx.latency, sequential=sequential))
                 ctx.log(
                     f"  run {i + 1}/{ctx.args.runs}: {runs[-2].wall:.3f}s parallel, "
                     f"{runs[-1].wall:.3f}s sequential"
@@ -497,7 +494,7 @@ def measure_quality(ctx: Context) -> Section:
     """
     section = Section(5, "Quality-loop cost")
     topics = QUALITY_TOPICS[: ctx.args.topics]
-    channels = parse_channels(None)
+    channels = registry.parse(None)
     rows = []
     for rate in (0.5, 0.0):
         out = ctx.work / f"quality-{rate}"
@@ -507,7 +504,7 @@ def measure_quality(ctx: Context) -> Section:
             with Session.open(settings, channels) as session:
                 for topic in topics:
                     job = Job(topic=topic, audience=settings.audience)
-                    result = session.run(job, channels, RunDir.create(out, job.day, topic))
+                    result = session.run(job, channels)
                     for r in result.results.values():
                         pieces += 1
                         accepted += r.passed

@@ -9,7 +9,6 @@ import importlib
 from typing import Any
 
 __all__ = [
-    "CHANNELS",
     "Channel",
     "ChannelResult",
     "ContentGenError",
@@ -17,6 +16,7 @@ __all__ = [
     "Job",
     "Session",
     "Settings",
+    "Status",
     "TopicResult",
     "UsageError",
     "load_settings",
@@ -24,18 +24,18 @@ __all__ = [
 ]
 
 _HOME = {
-    "CHANNELS": "channels",
-    "Channel": "channels",
-    "ChannelResult": "worker",
+    "Channel": "channels.base",
+    "ChannelResult": "pipeline.results",
     "ContentGenError": "errors",
-    "FakeGemini": "fake_gemini",
-    "Job": "worker",
-    "Session": "session",
+    "FakeGemini": "fake",
+    "Job": "pipeline.results",
+    "Session": "pipeline.session",
     "Settings": "config",
-    "TopicResult": "orchestrator",
+    "Status": "pipeline.results",
+    "TopicResult": "pipeline.results",
     "UsageError": "errors",
     "load_settings": "config",
-    "run_topic": "orchestrator",
+    "run_topic": "pipeline.orchestrator",
 }
 
 

@@ -10,6 +10,7 @@ from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import UsageError
+from .inputs import AUDIENCE_MAX_CHARS
 
 DEFAULT_MODEL = "gemini-3.8-flash"
 # A judge from another model than the writer reduces self-preference bias.
@@ -56,7 +57,7 @@ class Settings(BaseModel):
     max_retries: int = Field(4, ge=0, le=20)
     rpm: int = Field(0, ge=0, le=1_000_000, description="requests per minute; 0 = no limit")
     max_concurrency: int = Field(8, ge=1, le=256)
-    audience: str = Field(DEFAULT_AUDIENCE, min_length=1, max_length=500)
+    audience: str = Field(DEFAULT_AUDIENCE, min_length=1, max_length=AUDIENCE_MAX_CHARS)
     postal_address: str | None = Field(None, max_length=500)
     blog_min_words: int = Field(1000, ge=0, le=100_000)
     blog_max_words: int = Field(2000, ge=1, le=100_000)

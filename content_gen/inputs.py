@@ -1,4 +1,4 @@
-"""What a user hands in for one topic: its text, its channels and its brief file.
+"""What a user hands in for one topic: its text, its audience and its brief file.
 
 Checked the same way whether it comes from `generate`'s arguments or a calendar row.
 """
@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import UsageError
 
 TOPIC_MAX_CHARS = 300
+AUDIENCE_MAX_CHARS = 500
 BRIEF_MAX_BYTES = 200_000
 
 
@@ -25,17 +26,14 @@ def check_topic(raw: str, *, empty_hint: str = "", long_hint: str = "") -> str:
     return topic
 
 
-def channel_names(spec: str | None) -> tuple[str, ...]:
-    """`linkedin,blog` or `linkedin;blog` -> those names, in the order given; empty -> all."""
-    from .channels import CHANNELS  # the registry, so a channel added there is known here
-
-    if spec is None or not spec.strip():
-        return tuple(CHANNELS)
-    names = [n.strip().lower() for n in spec.replace(";", ",").split(",") if n.strip()]
-    unknown = [n for n in names if n not in CHANNELS]
-    if unknown:
-        raise UsageError(f"unknown channel {unknown[0]!r}; choose from {', '.join(CHANNELS)}")
-    return tuple(dict.fromkeys(names))
+def check_audience(raw: str) -> str | None:
+    """The audience text (None when empty); UsageError if it is too long."""
+    audience = raw.strip()
+    if len(audience) > AUDIENCE_MAX_CHARS:
+        raise UsageError(
+            f"the audience is {len(audience)} characters; the maximum is {AUDIENCE_MAX_CHARS}"
+        )
+    return audience or None
 
 
 def read_brief(path: Path | None, label: str = "--brief") -> str:

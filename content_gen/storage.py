@@ -37,6 +37,11 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     return slug
 
 
+def run_dir_name(day: date, topic: str) -> str:
+    """A topic's run directory name, `<date>-<slug>` (a rerun the same day adds `-N`)."""
+    return f"{day.isoformat()}-{slugify(topic)}"
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
 
@@ -95,7 +100,7 @@ class RunDir:
         An existing directory for the same topic and day is reused only when asked
         (resumed calendar entries); otherwise the new run gets the next free `-N` suffix.
         """
-        base = f"{day.isoformat()}-{slugify(topic)}"
+        base = run_dir_name(day, topic)
         try:
             root.mkdir(parents=True, exist_ok=True)
             for n in range(1, 1000):

@@ -12,14 +12,11 @@ from typing import Any
 
 import pytest
 
-from content_gen.channels import ChannelContext
 from content_gen.config import ENV_NAMES, Settings
-from content_gen.fake_gemini import FakeGemini
-from content_gen.llm import GeminiLLM
-from content_gen.prompts import PromptLibrary, default_prompts_dir
-from content_gen.quality import QualityBar
-from content_gen.ratelimit import Limiter, RateLimit
-from content_gen.worker import Runtime
+from content_gen.fake import FakeGemini
+from content_gen.llm.limiter import Limiter
+from content_gen.pipeline.runtime import Runtime
+from content_gen.pipeline.session import gemini_client
 
 TEST_KEY = "test-key-Zx81-DO-NOT-PRINT"
 
@@ -84,24 +81,10 @@ def make_runtime(
     **settings: Any,
 ) -> Runtime:
     """A Runtime wired to the fake, as the session would build it, with no real waits."""
-    options: dict[str, Any] = {"api_key": TEST_KEY, "base_url": fake.url} | settings
-    config = Settings(**options)
+    config = Settings(**({"api_key": TEST_KEY, "base_url": fake.url} | settings))
     stop = stop or threading.Event()
-    limiter = limiter or Limiter(
-        RateLimit(config.rpm, config.max_concurrency), sleep=sleeps, stop=stop
-    )
-    llm = GeminiLLM(config, limiter=limiter, stop=stop, sleep=sleeps, jitter=lambda: 0.5)
-    return Runtime(
-        llm=llm,
-        prompts=PromptLibrary(default_prompts_dir()),
-        model=config.model,
-        judge_model=config.judge_model,
-        max_revisions=config.max_revisions,
-        bar=QualityBar(min_score=config.pass_min, min_mean=config.pass_mean),
-        context=ChannelContext(postal_address=config.postal_address),
-        stop=stop,
-        redact=llm.redact,
-    )
+    llm = gemini_client(config, stop, sleep=sleeps, jitter=lambda: 0.5, limiter=limiter)
+    return Runtime.build(config, llm, stop=stop)
 
 
 def clean_env() -> dict[str, str]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from content_gen.calendar import Entry, load_calendar
-from content_gen.cli import TOPIC_MAX_CHARS, main
+from content_gen.cli import main
 from content_gen.errors import UsageError
+from content_gen.inputs import TOPIC_MAX_CHARS
+from content_gen.schedule.calendar import Entry, load_calendar
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -20,13 +20,14 @@ from typing import Any
 import pytest
 from conftest import TEST_KEY, Sleeps, clean_env, run_together
 
-from content_gen.calendar import load_calendar
 from content_gen.cli import main
 from content_gen.config import Settings
-from content_gen.fake_gemini import FakeGemini, Fault
-from content_gen.ledger import Ledger, Owner
-from content_gen.scheduler import run_calendar
-from content_gen.session import Session
+from content_gen.fake import FakeGemini, Fault
+from content_gen.pipeline.session import Session
+from content_gen.schedule.calendar import load_calendar
+from content_gen.schedule.ledger import Ledger
+from content_gen.schedule.runner import run_calendar
+from content_gen.schedule.work import Owner
 
 TODAY = "2026-11-21"
 ALL = ("linkedin", "newsletter", "blog")
@@ -293,9 +294,7 @@ def test_a_run_holds_no_drafts_or_judgements_until_it_ends(env, tmp_path: Path, 
         Session.open(settings, [], sleep=sleeps) as session,
         Ledger.open(tmp_path / "out" / "ledger.sqlite") as ledger,
     ):
-        run = run_calendar(
-            calendar, session, ledger, settings.output_dir, today=date(2026, 11, 21), max_topics=2
-        )
+        run = run_calendar(calendar, session, ledger, today=date(2026, 11, 21), max_topics=2)
 
     assert len(run.results) == 5 and run.ok
     for _, result in run.results:
@@ -324,7 +323,6 @@ def test_two_runs_at_once_never_write_the_same_channel_twice(tmp_path: Path, sle
                         calendar,
                         session,
                         ledger,
-                        settings.output_dir,
                         today=date(2026, 11, 21),
                         max_topics=1,
                     )

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import TEST_KEY, clean_env
 
-from content_gen.cli import TOPIC_MAX_CHARS, main
-from content_gen.fake_gemini import FakeGemini
+from content_gen.cli import main
+from content_gen.fake import FakeGemini
+from content_gen.inputs import TOPIC_MAX_CHARS
 
 
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:

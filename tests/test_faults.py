@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import Sleeps, make_runtime
 
-from content_gen.channels import CHANNELS
-from content_gen.fake_gemini import FakeGemini, Fault
-from content_gen.orchestrator import TopicResult, run_topic
-from content_gen.ratelimit import Limiter, RateLimit
+from content_gen import channels
+from content_gen.fake import FakeGemini, Fault
+from content_gen.llm.limiter import Limiter, RateLimit
+from content_gen.pipeline.orchestrator import TopicResult, run_topic
+from content_gen.pipeline.results import ChannelResult, Job
 from content_gen.storage import RunDir
-from content_gen.worker import ChannelResult, Job
 
 RETRIES = 4  # the default CONTENT_GEN_MAX_RETRIES: 5 requests in all
 
@@ -36,7 +36,7 @@ def run_all(
             order.append(result.channel)
 
     return run_topic(
-        job, list(CHANNELS.values()), run_dir, rt, on_result=finished, sequential=sequential
+        job, channels.parse(None), run_dir, rt, on_result=finished, sequential=sequential
     )
 
 

@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 from conftest import run_together
 
-from content_gen.calendar import Entry
 from content_gen.errors import UsageError
-from content_gen.ledger import (
+from content_gen.schedule.calendar import Entry
+from content_gen.schedule.ledger import (
     APPLICATION_ID,
-    DONE,
-    FAILED,
-    PENDING,
-    RUNNING,
     SCHEMA_VERSION,
     Ledger,
-    Outcome,
-    Owner,
+)
+from content_gen.schedule.work import Outcome, Owner, WorkStatus
+
+DONE, FAILED, PENDING, RUNNING = (
+    WorkStatus.DONE,
+    WorkStatus.FAILED,
+    WorkStatus.PENDING,
+    WorkStatus.RUNNING,
 )
 
 ENTRY = Entry(line=2, day=date(2026, 11, 20), topic="A topic", channels=("linkedin", "blog"))

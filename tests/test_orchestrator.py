@@ -11,15 +11,20 @@ from typing import Any
 
 import pytest
 
-from content_gen.channels import CHANNELS, ChannelContext
+from content_gen import channels
+from content_gen.channels import ChannelContext
 from content_gen.errors import ReplyError, TransientAPIError
-from content_gen.fake_gemini import FAIL, PASS, _blog, _linkedin
-from content_gen.llm import CallRecord, LLMReply, LLMRequest, Usage
-from content_gen.orchestrator import run_topic
+from content_gen.fake import FAIL, PASS
+from content_gen.fake.prose import blog as _blog
+from content_gen.fake.prose import linkedin as _linkedin
+from content_gen.llm.seam import CallRecord, LLMReply, LLMRequest, Usage
+from content_gen.pipeline.orchestrator import run_topic
+from content_gen.pipeline.results import Job
+from content_gen.pipeline.runtime import Runtime
+from content_gen.pipeline.worker import run_channel
 from content_gen.prompts import PromptLibrary, default_prompts_dir
-from content_gen.quality import Judgement, QualityBar
+from content_gen.quality.judge import Judgement, QualityBar
 from content_gen.storage import RunDir
-from content_gen.worker import Job, Runtime, run_channel
 
 TOPIC = "How small teams can adopt AI code review"
 
@@ -61,7 +66,7 @@ class ScriptedLLM:
 
 def _default_draft(channel: str, revised: bool) -> Any:
     data = {"linkedin": _linkedin, "blog": _blog}[channel](TOPIC, None, revised)
-    return CHANNELS[channel].schema.model_validate(data)
+    return channels.get(channel).schema.model_validate(data)
 
 
 def runtime(llm: ScriptedLLM, **overrides: Any) -> Runtime:
@@ -88,7 +93,7 @@ JOB = Job(TOPIC, day=date(2026, 11, 21))
 def test_revision_gets_the_violations_and_only_the_weak_criteria(run_dir: RunDir) -> None:
     llm = ScriptedLLM().then("linkedin", "judge", judgement(FAIL), judgement(PASS))
 
-    result = run_channel(CHANNELS["linkedin"], JOB, run_dir, runtime(llm))
+    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm))
 
     assert result.passed and result.best == 2
     revise = next(r for r in llm.requests if r.step == "revise")
@@ -106,7 +111,7 @@ def test_a_judge_parse_failure_is_never_a_score(run_dir: RunDir) -> None:
         "linkedin", "judge", ReplyError("reply did not match", reason="invalid_reply")
     )
 
-    result = run_channel(CHANNELS["linkedin"], JOB, run_dir, runtime(llm))
+    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm))
 
     assert result.status == "failed" and result.score is None
     assert result.error_kind == "invalid_reply"
@@ -116,7 +121,7 @@ def test_a_judge_parse_failure_is_never_a_score(run_dir: RunDir) -> None:
 def test_zero_revisions_means_one_attempt(run_dir: RunDir) -> None:
     llm = ScriptedLLM().then("blog", "judge", judgement(FAIL))
 
-    result = run_channel(CHANNELS["blog"], JOB, run_dir, runtime(llm, max_revisions=0))
+    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, max_revisions=0))
 
     assert result.status == "below_bar" and len(result.attempts) == 1
     assert [r.step for r in llm.requests] == ["draft", "judge"]
@@ -127,7 +132,7 @@ def test_stop_flag_means_no_new_requests_and_no_file(run_dir: RunDir) -> None:
     stop.set()
     llm = ScriptedLLM()
 
-    result = run_channel(CHANNELS["blog"], JOB, run_dir, runtime(llm, stop=stop))
+    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, stop=stop))
 
     assert result.status == "interrupted" and llm.requests == []
     assert not (run_dir.path / "blog.md").exists()
@@ -137,10 +142,10 @@ def test_a_crashing_channel_cannot_touch_the_others(run_dir: RunDir) -> None:
     def explode(draft: Any, ctx: ChannelContext) -> str:
         raise RuntimeError("renderer bug")
 
-    broken = replace(CHANNELS["blog"], render=explode)
+    broken = replace(channels.get("blog"), render=explode)
     llm = ScriptedLLM()
 
-    result = run_topic(JOB, [CHANNELS["linkedin"], broken], run_dir, runtime(llm))
+    result = run_topic(JOB, [channels.get("linkedin"), broken], run_dir, runtime(llm))
 
     assert result.results["linkedin"].passed
     blog = result.results["blog"]
@@ -152,10 +157,12 @@ def test_a_crashing_channel_cannot_touch_the_others(run_dir: RunDir) -> None:
 
 def test_keep_earlier_merges_a_redone_channel_into_run_json(run_dir: RunDir) -> None:
     llm = ScriptedLLM().then("blog", "draft", *[TransientAPIError("503", reason="server_error")])
-    first = run_topic(JOB, [CHANNELS["linkedin"], CHANNELS["blog"]], run_dir, runtime(llm))
+    first = run_topic(JOB, [channels.get("linkedin"), channels.get("blog")], run_dir, runtime(llm))
     assert first.manifest["status"] == "partial"
 
-    second = run_topic(JOB, [CHANNELS["blog"]], run_dir, runtime(ScriptedLLM()), keep_earlier=True)
+    second = run_topic(
+        JOB, [channels.get("blog")], run_dir, runtime(ScriptedLLM()), keep_earlier=True
+    )
 
     manifest = run_dir.read_manifest()
     assert manifest == second.manifest
@@ -165,6 +172,6 @@ def test_keep_earlier_merges_a_redone_channel_into_run_json(run_dir: RunDir) -> 
 
 
 def test_without_keep_earlier_the_manifest_lists_only_this_run(run_dir: RunDir) -> None:
-    run_topic(JOB, [CHANNELS["linkedin"]], run_dir, runtime(ScriptedLLM()))
-    second = run_topic(JOB, [CHANNELS["blog"]], run_dir, runtime(ScriptedLLM()))
+    run_topic(JOB, [channels.get("linkedin")], run_dir, runtime(ScriptedLLM()))
+    second = run_topic(JOB, [channels.get("blog")], run_dir, runtime(ScriptedLLM()))
     assert list(second.manifest["channels"]) == ["blog"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from content_gen import quality
-from content_gen.fake_gemini import _WRITERS
+from content_gen.fake.prose import WRITERS as _WRITERS
+from content_gen.quality import rules as quality
 
 PHRASES = [
     line.strip()

@@ -10,7 +10,7 @@ import pytest
 from conftest import TEST_KEY, Sleeps
 
 from content_gen.cli import main
-from content_gen.fake_gemini import FAIL, PASS, FakeGemini, Fault
+from content_gen.fake import FAIL, PASS, FakeGemini, Fault
 
 TOPIC = "How small teams can adopt AI code review"
 RUN_DIR_GLOB = "*-how-small-teams-can-adopt-ai-code-review"
@@ -317,7 +317,8 @@ def test_a_fourth_channel_is_one_spec_and_its_prompt_files(env, sleeps, monkeypa
         prose=lambda draft: "\n\n".join(draft.posts),
         render=lambda draft, ctx: "\n\n---\n\n".join(draft.posts) + "\n",
     )
-    monkeypatch.setitem(channels.CHANNELS, "thread", thread)
+    monkeypatch.setattr(channels, "_registered", {})  # undone after the test
+    channels.register(thread)
     prompts = Path("prompts")
     shutil.copytree(default_prompts_dir(), prompts)
     (prompts / "thread").mkdir()

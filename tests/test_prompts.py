@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from content_gen.channels import CHANNELS
+from content_gen import channels
 from content_gen.errors import PromptError, UsageError
-from content_gen.prompts import PromptLibrary, default_prompts_dir
-from content_gen.worker import (
+from content_gen.pipeline.worker import (
     JUDGE_VARIABLES,
     REVISER_VARIABLES,
     WRITER_VARIABLES,
     check_prompts,
 )
+from content_gen.prompts import PromptLibrary, default_prompts_dir
 
 
 @pytest.fixture
@@ -103,10 +103,10 @@ def test_templates_are_read_once(library: PromptLibrary, tmp_path: Path) -> None
 def test_bundled_templates_pass_check_prompts() -> None:
     root = default_prompts_dir()
     assert (root / "judge.md").is_file()
-    check_prompts(list(CHANNELS.values()), PromptLibrary(root))
+    check_prompts(channels.parse(None), PromptLibrary(root))
 
 
-@pytest.mark.parametrize("channel", list(CHANNELS))
+@pytest.mark.parametrize("channel", list(channels.names()))
 def test_bundled_templates_render_completely(channel: str) -> None:
     library = PromptLibrary(default_prompts_dir())
     variables = {name: f"<{name}>" for name in (*REVISER_VARIABLES, *JUDGE_VARIABLES)}
@@ -115,17 +115,17 @@ def test_bundled_templates_render_completely(channel: str) -> None:
         ("reviser", REVISER_VARIABLES),
         ("criteria", WRITER_VARIABLES),
     ):
-        text = library.render(CHANNELS[channel].prompt(step), {n: variables[n] for n in names})
+        text = library.render(channels.get(channel).prompt(step), {n: variables[n] for n in names})
         assert "{{" not in text
         assert text.strip()
     assert "{{" not in library.render("judge.md", {n: variables[n] for n in JUDGE_VARIABLES})
 
 
 def test_check_prompts_reports_a_broken_template(tmp_path: Path) -> None:
-    for channel in CHANNELS:
+    for channel in channels.names():
         (tmp_path / channel).mkdir()
         for step in ("writer", "reviser", "criteria"):
             (tmp_path / channel / f"{step}.md").write_text("About {{topic}}.", encoding="utf-8")
     (tmp_path / "judge.md").write_text("Judge {{piece}} for {{reader}}.", encoding="utf-8")
     with pytest.raises(PromptError, match=r"\{\{reader\}\}"):
-        check_prompts(list(CHANNELS.values()), PromptLibrary(tmp_path))
+        check_prompts(channels.parse(None), PromptLibrary(tmp_path))

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from content_gen.errors import Interrupted
-from content_gen.ratelimit import Limiter, RateLimit
+from content_gen.llm.limiter import Limiter, RateLimit
 
 
 class FakeClock:

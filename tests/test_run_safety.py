@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import TEST_KEY, Sleeps, clean_env
 
 from content_gen.cli import main
-from content_gen.fake_gemini import FakeGemini, Fault
+from content_gen.fake import FakeGemini, Fault
 
 TOPIC = "How small teams can adopt AI code review"
 

@@ -10,27 +10,27 @@ from google import genai
 from google.genai import types
 from pydantic import BaseModel
 
-from content_gen import fake_gemini
-from content_gen.channels import CHANNELS
-from content_gen.fake_gemini import FakeGemini
-from content_gen.llm import LLMRequest
-from content_gen.quality import Judgement
+from content_gen import channels
+from content_gen.fake import FakeGemini
+from content_gen.fake import replies as fake_gemini
+from content_gen.llm.seam import LLMRequest
+from content_gen.quality.judge import Judgement
 
 
 @pytest.mark.parametrize(
-    "schema", [*(c.schema for c in CHANNELS.values()), Judgement], ids=lambda s: s.__name__
+    "schema", [*(c.schema for c in channels.parse(None)), Judgement], ids=lambda s: s.__name__
 )
 def test_generation_config_is_what_the_sdk_sends_for_the_model(
     schema: type[BaseModel], fake: FakeGemini, runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[Any] = []
-    real = fake_gemini._schema
+    real = fake_gemini.schema_of
 
     def capture(body: dict[str, Any]) -> dict[str, Any]:
         sent.append(body["generationConfig"])
         return real(body)
 
-    monkeypatch.setattr(fake_gemini, "_schema", capture)
+    monkeypatch.setattr(fake_gemini, "schema_of", capture)
     step = "judge" if schema is Judgement else "draft"
     llm = runtime().llm
     for _ in range(2):  # the second request must not see the first one's edits

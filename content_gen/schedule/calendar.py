@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .errors import UsageError
-from .inputs import channel_names, check_topic, read_brief
-from .storage import slugify
+from ..channels import parse_names
+from ..errors import UsageError
+from ..inputs import check_audience, check_topic, read_brief
+from ..storage import run_dir_name
 
 COLUMNS = ("date", "topic", "channels", "brief", "audience", "id")
 REQUIRED = ("date", "topic")
-AUDIENCE_MAX_CHARS = 500  # as the CONTENT_GEN_AUDIENCE setting
 ID_MAX_CHARS = 200
 LABEL_TOPIC_CHARS = 40
 
@@ -56,7 +56,7 @@ class Entry:
     @property
     def directory(self) -> str:
         """The run directory's name, as `generate` would make it."""
-        return f"{self.day.isoformat()}-{slugify(self.topic)}"
+        return run_dir_name(self.day, self.topic)
 
     @property
     def label(self) -> str:
@@ -131,12 +131,8 @@ def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
     """The row as an Entry, or UsageError naming its first problem."""
     day = parse_day(values.get("date"), "; format the date column as 2026-11-21")
     topic = check_topic(_text(values, "topic"), long_hint=". Put the details in a brief file")
-    channels = channel_names(_channels_text(values.get("channels")))
-    audience = _text(values, "audience") or None
-    if audience and len(audience) > AUDIENCE_MAX_CHARS:
-        raise UsageError(
-            f"the audience is {len(audience)} characters; the maximum is {AUDIENCE_MAX_CHARS}"
-        )
+    channels = parse_names(_channels_text(values.get("channels")))
+    audience = check_audience(_text(values, "audience"))
     entry_id = _text(values, "id") or None
     if entry_id and len(entry_id) > ID_MAX_CHARS:
         raise UsageError(f"the id is {len(entry_id)} characters; the maximum is {ID_MAX_CHARS}")

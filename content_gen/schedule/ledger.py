@@ -10,24 +10,23 @@ can be taken over, so a run killed with kill -9 strands nothing.
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from dataclasses import fields
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .errors import UsageError
-from .storage import pid_alive
+from ..errors import UsageError
+from ..storage import pid_alive
+from .work import Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
-    from .calendar import Calendar, Entry
+    from .calendar import Entry
 
 DEFAULT_NAME = "ledger.sqlite"
 SCHEMA_VERSION = 1
@@ -36,9 +35,6 @@ LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
 WAL_RETRY_SECONDS = 0.01
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
-#: Shown, never stored: an entry dated after the day being run.
-NOT_DUE = "not_due"
 
 _SCHEMA = """
 CREATE TABLE work (
@@ -68,70 +64,6 @@ CREATE TABLE work (
     PRIMARY KEY (entry_key, channel)
 )
 """
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who holds a claim: one run of one process on one machine."""
-
-    run_id: str
-    pid: int
-    host: str
-
-    @classmethod
-    def current(cls) -> Owner:
-        return cls(uuid.uuid4().hex[:12], os.getpid(), socket.gethostname())
-
-
-@dataclass(frozen=True)
-class Work:
-    """One entry x channel as the ledger has it (a row of the `work` table).
-
-    `result` is the last try's outcome (passed, below_bar, failed, interrupted); `tries` counts
-    the runs that claimed it; `attempts` the drafts and revisions of the last try; calls and
-    tokens add up every try, since every try was paid for.
-    """
-
-    entry_key: str
-    channel: str
-    entry_date: str
-    topic: str
-    status: str
-    result: str | None
-    simulated: int
-    tries: int
-    attempts: int
-    score: float | None
-    file: str | None
-    calls: int
-    prompt_tokens: int
-    output_tokens: int
-    total_tokens: int
-    error: str | None
-    error_kind: str | None
-    owner_run: str | None
-    owner_pid: int | None
-    owner_host: str | None
-    lease_until: float | None
-    started_at: str | None
-    finished_at: str | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one try of a channel ended: DONE (its file is saved), FAILED, or back to PENDING."""
-
-    status: str
-    result: str
-    attempts: int = 0
-    score: float | None = None
-    file: str | None = None
-    calls: int = 0
-    prompt_tokens: int = 0
-    output_tokens: int = 0
-    total_tokens: int = 0
-    error: str | None = None
-    error_kind: str | None = None
 
 
 class Ledger:
@@ -257,7 +189,7 @@ class Ledger:
 
     def work(self, entry_key: str | None = None) -> dict[tuple[str, str], Work]:
         """Every row (or one entry's), by (entry key, channel)."""
-        query, args = "SELECT * FROM work", ()
+        query, args = "SELECT * FROM work", tuple[str, ...]()
         if entry_key is not None:
             query, args = query + " WHERE entry_key = ?", (entry_key,)
         with self._lock:
@@ -269,7 +201,7 @@ class Ledger:
 
     def held(self, work: Work | None) -> bool:
         """Whether a live run is writing this channel now."""
-        return work is not None and work.status == RUNNING and not self._owner_gone(work)
+        return work is not None and work.status == WorkStatus.RUNNING and not self._owner_gone(work)
 
     def wanted(self, work: Work | None, *, simulated: bool, redo_before: str | None) -> bool:
         """Whether a run should (re)write this channel.
@@ -278,9 +210,9 @@ class Ledger:
         start of a --force run) is later than when it was done: a forced run redoes each
         channel once, however many forced runs overlap.
         """
-        if work is None or work.status in (PENDING, FAILED):
+        if work is None or work.status in (WorkStatus.PENDING, WorkStatus.FAILED):
             return True
-        if work.status == RUNNING:
+        if work.status == WorkStatus.RUNNING:
             return self._owner_gone(work)
         if work.simulated and not simulated:
             return True
@@ -419,65 +351,6 @@ class Ledger:
             yield
         finally:
             done.set()
-
-
-# --- where each entry stands, for `calendar status` ----------------------------------------
-
-
-@dataclass(frozen=True)
-class ChannelState:
-    """One entry x channel as `calendar status` shows it."""
-
-    channel: str
-    #: done, failed, pending (including claims whose run is gone), running, or not_due.
-    state: str
-    work: Work | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        w = self.work
-        data: dict[str, Any] = {"channel": self.channel, "state": self.state}
-        if w is None:
-            return data
-        return data | {
-            "result": w.result,
-            "score": w.score,
-            "simulated": bool(w.simulated),
-            "file": w.file,
-            "error": w.error if self.state != DONE else None,
-            "tries": w.tries,
-            "attempts": w.attempts,
-            "calls": w.calls,
-            "tokens": w.total_tokens,
-            "started_at": w.started_at,
-            "finished_at": w.finished_at,
-            "owner": None
-            if self.state != RUNNING
-            else {"run": w.owner_run, "pid": w.owner_pid, "host": w.owner_host},
-        }
-
-
-def channel_states(
-    calendar: Calendar, ledger: Ledger | None, today: date
-) -> list[tuple[Entry, list[ChannelState]]]:
-    """Every entry, oldest first, with each of its channels' state."""
-    work = ledger.work() if ledger else {}
-    entries = calendar.due(today) + calendar.later(today)
-    return [
-        (e, [_state(e, c, work.get((e.key, c)), ledger, today) for c in e.channels])
-        for e in entries
-    ]
-
-
-def _state(
-    entry: Entry, channel: str, work: Work | None, ledger: Ledger | None, today: date
-) -> ChannelState:
-    if work is None or work.status == PENDING:
-        state = NOT_DUE if entry.day > today else PENDING
-    elif work.status == RUNNING:
-        state = RUNNING if ledger and ledger.held(work) else PENDING
-    else:
-        state = work.status
-    return ChannelState(channel, state, work)
 
 
 _WORK_FIELDS = tuple(f.name for f in fields(Work))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .errors import Interrupted
+from ..errors import Interrupted
 
 # How often a blocked thread looks at the stop flag; keeps Ctrl-C prompt.
 _POLL = 0.1
@@ -58,7 +58,7 @@ class Limiter:
         self.limit = limit
         self._clock = clock
         self._stop = stop or threading.Event()
-        self._sleep = sleep or self._interruptible_sleep
+        self._sleep = sleep or self._stop.wait  # a wait that Ctrl-C (the stop flag) cuts short
         self._interval = (60.0 + _WINDOW_MARGIN) / limit.rpm if limit.rpm else 0.0
         self._next_start = 0.0
         self._lock = threading.Lock()
@@ -87,9 +87,6 @@ class Limiter:
         if start > now:
             self._sleep(start - now)
             self._check_stop()
-
-    def _interruptible_sleep(self, seconds: float) -> None:
-        self._stop.wait(seconds)
 
     def _check_stop(self) -> None:
         if self._stop.is_set():

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .. import channels as registry
+from ..llm.seam import Usage
+from ..pipeline.fanout import fan_out
+from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
+from ..pipeline.session import Session
+from ..storage import remove_orphans
 from .calendar import Calendar, Entry
-from .channels import CHANNELS
-from .errors import UsageError
-from .ledger import DONE, FAILED, PENDING, Ledger, Outcome, Owner, Work
-from .llm import Usage
-from .session import Session
-from .storage import RunDir, remove_orphans
-from .worker import INTERRUPTED, ChannelResult, Job
+from .ledger import Ledger
+from .work import Outcome, Owner, Work, WorkStatus
 
 log = logging.getLogger("content_gen.scheduler")
 
@@ -69,7 +69,6 @@ def run_calendar(
     calendar: Calendar,
     session: Session,
     ledger: Ledger,
-    out_root: Path,
     *,
     today: date,
     max_topics: int,
@@ -78,10 +77,11 @@ def run_calendar(
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
     Ctrl-C, after giving back the claims this run still holds)."""
-    clock = session.runtime.clock
-    started = clock()
-    runner = _Runner(session, ledger, out_root, force=force, on_result=on_result)
+    rt = session.runtime
+    started = rt.clock()
+    runner = _Runner(session, ledger, force=force, on_result=on_result)
     due = calendar.due(today)
+    out_root = session.settings.output_dir
     for entry in due:
         remove_orphans(out_root / entry.directory)  # a killed run's half-written files
     work = ledger.work()
@@ -89,25 +89,25 @@ def run_calendar(
     run = CalendarRun(today, runner.owner)
     if not todo:
         return run
-    executor = ThreadPoolExecutor(
-        max_workers=min(max_topics, len(todo)), thread_name_prefix="entry"
-    )
-    try:
-        with ledger.heartbeat(runner.owner):
-            futures = {executor.submit(runner.run_entry, entry): entry for entry in todo}
-            for future in as_completed(futures):
-                run.entries.append(_collect(future, futures[future]))
-    except KeyboardInterrupt:
-        run.interrupted = True
-    finally:
-        if run.interrupted:
-            session.runtime.stop.set()
-        # On Ctrl-C, do not wait for requests in flight: they see the stop flag and end.
-        executor.shutdown(wait=not run.interrupted, cancel_futures=True)
+
+    def crashed(entry: Entry, exc: Exception) -> EntryRun:
+        log.debug("entry crashed", exc_info=exc)
+        return EntryRun(entry, {n: ChannelResult.failed(n, exc, rt.redact) for n in entry.channels})
+
+    with ledger.heartbeat(runner.owner):
+        run.interrupted = fan_out(
+            todo,
+            runner.run_entry,
+            workers=min(max_topics, len(todo)),
+            stop=rt.stop,
+            on_done=lambda entry, outcome: run.entries.append(outcome),
+            on_crash=crashed,
+            name="entry",
+        )
     if run.interrupted:
-        ledger.release(runner.owner, INTERRUPTED)
+        ledger.release(runner.owner, INTERRUPTED_MESSAGE)
     run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
-    run.seconds = clock() - started
+    run.seconds = rt.clock() - started
     return run
 
 
@@ -118,14 +118,12 @@ class _Runner:
         self,
         session: Session,
         ledger: Ledger,
-        out_root: Path,
         *,
         force: bool,
         on_result: Callable[[Entry, ChannelResult], None] | None,
     ) -> None:
         self.session = session
         self.ledger = ledger
-        self.out_root = out_root
         self.owner = Owner.current()
         self.simulated = session.runtime.simulated
         # --force redoes what was done before this run started, and only that: a second
@@ -166,23 +164,23 @@ class _Runner:
             log.debug("entry failed", exc_info=exc)
             for name in claimed:
                 if name not in outcome.results:
-                    self._record(entry, None, outcome, _failed(name, exc))
+                    failed = ChannelResult.failed(name, exc, self.session.runtime.redact)
+                    self._record(entry, None, outcome, failed)
         return outcome
 
     def _write(self, entry: Entry, claimed: list[str], outcome: EntryRun) -> None:
-        run_dir = RunDir.create(self.out_root, entry.day, entry.topic, reuse=True)
-        channels = [CHANNELS[name] for name in claimed]
         audience = entry.audience or self.session.settings.audience
+        job = Job(
+            topic=entry.topic,
+            brief=entry.brief_text,
+            audience=audience,
+            day=entry.day,
+            tag=entry.label,
+        )
         self.session.run(
-            Job(
-                topic=entry.topic,
-                brief=entry.brief_text,
-                audience=audience,
-                day=entry.day,
-                tag=entry.label,
-            ),
-            channels,
-            run_dir,
+            job,
+            registry.load(claimed),
+            resume=True,
             inputs={
                 "calendar_line": entry.line,
                 "entry": entry.key,
@@ -190,63 +188,42 @@ class _Runner:
                 "brief_chars": len(entry.brief_text),
                 "audience": audience,
             },
-            on_result=lambda result: self._record(entry, run_dir, outcome, result),
-            keep_earlier=True,
+            on_result=lambda result, run_dir: self._record(entry, run_dir, outcome, result),
         )
 
     def _record(
-        self, entry: Entry, run_dir: RunDir | None, outcome: EntryRun, result: ChannelResult
+        self, entry: Entry, run_dir: Path | None, outcome: EntryRun, result: ChannelResult
     ) -> None:
-        outcome.results[result.channel] = _kept(result)
+        # By now the piece is in its file and run.json, and the summary reads neither its drafts
+        # nor its judgements: kept, they grew a calendar run by some 30 KB per entry with the
+        # fake's short pieces (bench/results.md, item 7).
+        outcome.results[result.channel] = result.summary()
+        path = (run_dir / result.file).resolve() if run_dir and result.file else None
         self.ledger.finish(
             self.owner,
             entry,
             result.channel,
-            _outcome(result, run_dir),
+            _outcome(result, str(path) if path else None),
             simulated=self.simulated,
         )
         if self.on_result is not None:
             self.on_result(entry, result)
 
 
-def _collect(future: Future[EntryRun], entry: Entry) -> EntryRun:
-    try:
-        return future.result()
-    except Exception as exc:  # run_entry catches everything; this is the second line of defence
-        log.debug("entry crashed", exc_info=exc)
-        return EntryRun(entry, {n: _failed(n, exc) for n in entry.channels})
-
-
-def _kept(result: ChannelResult) -> ChannelResult:
-    """The result as the run holds it until its summary: without drafts or judgements.
-
-    By then each piece is in its file and run.json, and the summary reads neither. Kept, they
-    grew a calendar run by some 30 KB per entry with the fake's short pieces (bench/results.md,
-    item 7).
-    """
-    attempts = [replace(a, draft=None, judgement=None) for a in result.attempts]
-    return replace(result, attempts=attempts)
-
-
-def _failed(channel: str, exc: Exception) -> ChannelResult:
-    kind = "write_error" if isinstance(exc, UsageError | OSError) else "internal_error"
-    return ChannelResult(channel, "failed", error=str(exc), error_kind=kind)
-
-
-def _outcome(result: ChannelResult, run_dir: RunDir | None) -> Outcome:
+def _outcome(result: ChannelResult, file: str | None) -> Outcome:
     if result.ok:
-        status = DONE
-    elif result.status == "interrupted":
-        status = PENDING  # not this channel's fault: the next run simply does it
+        status = WorkStatus.DONE
+    elif result.status == Status.INTERRUPTED:
+        status = WorkStatus.PENDING  # not this channel's fault: the next run simply does it
     else:
-        status = FAILED
+        status = WorkStatus.FAILED
     usage = result.usage
     return Outcome(
         status=status,
         result=result.status,
         attempts=len(result.attempts),
         score=result.score,
-        file=str(run_dir.path / result.file) if run_dir and result.file else None,
+        file=file,
         calls=usage.calls,
         prompt_tokens=usage.prompt_tokens,
         output_tokens=usage.output_tokens,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -17,44 +16,50 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .calendar import Calendar, Entry, load_calendar
-from .cli import (
+from ..errors import UsageError
+from ..schedule.calendar import Calendar, Entry, load_calendar
+from ..schedule.ledger import DEFAULT_NAME, Ledger
+from ..schedule.status import NOT_DUE, ChannelState, channel_states
+from ..schedule.work import WorkStatus
+from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     Sleep,
+    load_settings,
+    setup_logging,
+    shown,
+)
+from .report import (
+    clean,
+    cut,
+    fit,
     print_table,
     progress_line,
     result_cells,
-    setup_logging,
     totals_line,
-)
-from .errors import UsageError
-from .ledger import (
-    DEFAULT_NAME,
-    DONE,
-    FAILED,
-    NOT_DUE,
-    PENDING,
-    RUNNING,
-    ChannelState,
-    Ledger,
-    channel_states,
+    width,
 )
 
 # Like the command line itself, `calendar check` loads neither pydantic nor the SDK.
 if TYPE_CHECKING:
-    from .config import Settings
-    from .scheduler import CalendarRun
-    from .worker import ChannelResult
+    from ..config import Settings
+    from ..pipeline.results import ChannelResult
+    from ..schedule.runner import CalendarRun
 
+DONE, FAILED, PENDING, RUNNING = (
+    WorkStatus.DONE,
+    WorkStatus.FAILED,
+    WorkStatus.PENDING,
+    WorkStatus.RUNNING,
+)
 ERROR_CHARS = 48  # a failure's reason in the status table; --json has all of it
 
 States = list[tuple[Entry, list[ChannelState]]]
 
 
 def check(args: argparse.Namespace, sleep: Sleep) -> int:
-    calendar = _load(args.calendar)
+    calendar = _load(args)
     today = args.today or date.today()
     due, later = calendar.due(today), calendar.later(today)
     rows = "" if not calendar.problems else f"; {_rows(len(calendar.problems))} with problems"
@@ -66,18 +71,17 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 
 
 def run(args: argparse.Namespace, sleep: Sleep) -> int:
-    calendar = _load(args.calendar)
+    calendar = _load(args)
     today = args.today or date.today()
     settings = _settings(args)
     setup_logging(args.verbose, settings)
 
-    from .channels import CHANNELS
-    from .scheduler import run_calendar
-    from .session import Session
-    from .storage import prepare_root
+    from .. import channels as registry
+    from ..pipeline.session import Session
+    from ..schedule.runner import run_calendar
+    from ..storage import prepare_root
 
-    names = dict.fromkeys(c for e in calendar.entries for c in e.channels)
-    channels = [CHANNELS[name] for name in names]
+    channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
@@ -89,7 +93,6 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                 calendar,
                 session,
                 ledger,
-                settings.output_dir.resolve(),
                 today=today,
                 max_topics=args.max_topics,
                 force=args.force,
@@ -107,7 +110,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
 
 
 def status(args: argparse.Namespace, sleep: Sleep) -> int:
-    calendar = _load(args.calendar)
+    calendar = _load(args)
     today = args.today or date.today()
     path = _ledger_path(args, _settings(args))
     # Reading must not create a ledger: before the first run, everything is simply to do.
@@ -126,8 +129,9 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _load(path: Path) -> Calendar:
+def _load(args: argparse.Namespace) -> Calendar:
     """The calendar, with its notes and invalid rows reported on stderr."""
+    path = _calendar_path(args)
     calendar = load_calendar(path)
     for note in calendar.notes:
         print(f"content-gen: note: {note}", file=sys.stderr)
@@ -138,10 +142,18 @@ def _load(path: Path) -> Calendar:
     return calendar
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    from .config import load_settings
+def _calendar_path(args: argparse.Namespace) -> Path:
+    """The calendar named as FILE or as --calendar FILE (the same in all three commands)."""
+    given = [p for p in (args.calendar, args.calendar_option) if p is not None]
+    if not given:
+        raise UsageError(f"name the calendar: content-gen calendar {args.action} FILE")
+    if len(given) == 2 and given[0] != given[1]:
+        raise UsageError(f"two calendars given ({given[0]} and --calendar {given[1]}); name one")
+    return given[0]
 
-    return load_settings(cli={"output_dir": args.out}, environ=os.environ, env_file=Path(".env"))
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings({"output_dir": args.out})
 
 
 def _ledger_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -149,16 +161,33 @@ def _ledger_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def _progress(calendar: Calendar) -> Callable[[Entry, ChannelResult], None]:
-    """Progress lines tagged with their entry; entries finish on several threads at once."""
-    width = max(len(e.label) for e in calendar.entries)
+    """Progress lines tagged with their entry; entries finish on several threads at once.
+
+    In a narrow terminal the entry's topic is cut first, then the error at the line's end.
+    """
+    limit = width(sys.stderr)
+    labels = max(len(e.label) for e in calendar.entries)
+    if limit is not None:
+        # Keep the channel, result, score, attempts and time (about 55 columns) whole.
+        labels = max(min(labels, limit - 2 - 2 - 55), len('YYYY-MM-DD ""') + 8)
     lock = threading.Lock()
 
     def show(entry: Entry, result: ChannelResult) -> None:
-        line = f"  {entry.label:<{width}}  {progress_line(result)}"
+        label = _cut_label(entry, labels)
+        line = fit(f"  {label:<{labels}}  {progress_line(result)}", limit)
         with lock:
             print(line, file=sys.stderr, flush=True)
 
     return show
+
+
+def _cut_label(entry: Entry, limit: int) -> str:
+    """The entry's label in at most `limit` characters, cutting the topic, never the date."""
+    label = clean(entry.label)
+    if len(label) <= limit:
+        return label
+    day = entry.day.isoformat()
+    return f'{day} "{cut(clean(entry.topic), max(limit - len(day) - 3, 4))}"'
 
 
 def _entries(n: int) -> str:
@@ -173,36 +202,35 @@ def _next(later: list[Entry]) -> str:
     return f" (next on {later[0].day.isoformat()})" if later else ""
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative when it is under the current directory."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 # --- run summary -------------------------------------------------------------------------------
 
 
 def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger: Path) -> None:
     results = outcome.results
     if results:
-        rows = [("entry", "channel", "result", "score", "attempts", "tokens", "time")]
+        rows: list[tuple[str, ...]] = [
+            ("entry", "channel", "result", "score", "attempts", "tokens", "time")
+        ]
         rows += [
-            (e.label if i == 0 or results[i - 1][0] != e else "", r.channel, *result_cells(r))
+            (
+                clean(e.label) if i == 0 or results[i - 1][0] != e else "",
+                r.channel,
+                *result_cells(r),
+            )
             for i, (e, r) in enumerate(results)
         ]
         print()
-        print_table(rows, left={0, 1, 2})
+        print_table(rows, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
         print("\n" + totals_line([r for _, r in results], outcome.seconds))
     print(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
             reason = (r.error or "").rstrip(".")
-            print(f"- {entry.label} {r.channel} failed: {reason}; the next run retries it.")
+            print(f"- {clean(entry.label)} {r.channel} failed: {reason}; the next run retries it.")
     for run in outcome.entries:
         for channel in run.held:
-            print(f"- {run.entry.label} {channel}: another run is writing it; left to that run.")
+            label = clean(run.entry.label)
+            print(f"- {label} {channel}: another run is writing it; left to that run.")
     if calendar.problems:
         print(
             f"{_rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
@@ -210,7 +238,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
         )
     if outcome.interrupted:
         print("Interrupted: finished channels are recorded; the next run does the rest.")
-    print(f"Ledger: {_shown(ledger)}")
+    print(f"Ledger: {shown(ledger)}")
 
 
 def _standing(states: States, today: date, *, nothing_run: bool) -> str:
@@ -253,21 +281,21 @@ def _run_json(outcome: CalendarRun) -> dict[str, Any]:
 
 
 def _print_status(states: States, calendar: Calendar, ledger: Path, today: date) -> None:
-    rows = [("date", "topic", "channel", "state", "score", "tokens")]
+    rows: list[tuple[str, ...]] = [("date", "topic", "channel", "state", "score", "tokens")]
     for entry, channels in states:
         for i, state in enumerate(channels):
             w = state.work
             rows.append(
                 (
                     entry.day.isoformat() if i == 0 else "",
-                    entry.label.split(" ", 1)[1] if i == 0 else "",
+                    clean(entry.label.split(" ", 1)[1]) if i == 0 else "",
                     state.channel,
                     _state_label(state),
                     f"{w.score:.2f}" if w and w.score is not None and state.state == DONE else "-",
                     f"{w.total_tokens:,}" if w else "-",
                 )
             )
-    print_table(rows, left={0, 1, 2, 3})
+    print_table(rows, left={0, 1, 2, 3}, limit=width(sys.stdout), shrink=(1, 3))
     counts = _entry_counts(states)
     parts = [f"{n} {what}" for what, n in counts.items() if n]
     tokens = sum(s.work.total_tokens for _, c in states for s in c if s.work)
@@ -277,7 +305,7 @@ def _print_status(states: States, calendar: Calendar, ledger: Path, today: date)
     )
     if calendar.problems:
         print(f"{_rows(len(calendar.problems))} of {calendar.path} not valid (see above).")
-    print(f"Ledger: {_shown(ledger)}" + ("" if ledger.exists() else " (no runs yet)"))
+    print(f"Ledger: {shown(ledger)}" + ("" if ledger.exists() else " (no runs yet)"))
 
 
 def _state_label(state: ChannelState) -> str:

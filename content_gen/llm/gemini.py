@@ -1,6 +1,6 @@
-"""The LLM seam (one protocol, one method) and the Gemini client that implements it.
+"""The Gemini client: the production implementation of the LLM seam (`seam.py`).
 
-The Gemini client owns everything between "ask for this schema" and "here is a validated
+It owns everything between "ask for this schema" and "here is a validated
 object": the shared limiter, the per-request timeout, retries with backoff (honouring the
 server's retry delay, which the SDK ignores), and turning odd replies and SDK errors into
 errors with a reason and a message that says what to do. google-genai is imported only
@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from .errors import (
+from ..errors import (
     Interrupted,
     LLMError,
     PermanentAPIError,
@@ -31,10 +31,12 @@ from .errors import (
     TransientAPIError,
     UsageError,
 )
-from .ratelimit import Limiter
+from ..redact import redactor
+from .limiter import Limiter
+from .seam import CallRecord, LLMReply, LLMRequest, Usage
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from ..config import Settings
 
 log = logging.getLogger("content_gen.llm")
 
@@ -43,98 +45,11 @@ _BLOCKED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "
 _TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
 
 
-@dataclass(frozen=True)
-class Usage:
-    calls: int = 0
-    prompt_tokens: int = 0
-    output_tokens: int = 0  # candidates + thoughts: both are billed as output
-    total_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.calls + other.calls,
-            self.prompt_tokens + other.prompt_tokens,
-            self.output_tokens + other.output_tokens,
-            self.total_tokens + other.total_tokens,
-        )
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "calls": self.calls,
-            "prompt_tokens": self.prompt_tokens,
-            "output_tokens": self.output_tokens,
-            "total_tokens": self.total_tokens,
-        }
-
-
-@dataclass(frozen=True)
-class LLMRequest:
-    model: str
-    prompt: str
-    schema: type[BaseModel]
-    channel: str
-    step: str  # "draft", "revise" or "judge"
-    attempt: int = 1
-    #: Which setting names this model, so a 404 can say what to change.
-    model_setting: str = "CONTENT_GEN_MODEL"
-    #: How log lines name the request's channel (and topic, when several run at once).
-    log_tag: str = ""
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    """One logical call as the quality loop sees it, however many tries it took."""
-
-    step: str
-    model: str
-    tries: int
-    seconds: float
-    usage: Usage
-    problems: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "model": self.model,
-            "tries": self.tries,
-            "seconds": round(self.seconds, 3),
-            "tokens": self.usage.as_dict(),
-            "problems": list(self.problems),
-        }
-
-
-@dataclass(frozen=True)
-class LLMReply:
-    value: BaseModel
-    record: CallRecord
-
-
-class LLM(Protocol):
-    """Anything that turns a request into a validated reply, or raises LLMError / Interrupted.
-
-    A failed call's LLMError carries `record` (a CallRecord) so its cost is still counted.
-    """
-
-    def generate(self, request: LLMRequest) -> LLMReply: ...
-
-
-def redactor(*secrets: str | None) -> Callable[[str], str]:
-    """A function that blanks every given secret out of a text."""
-    hidden = [s for s in secrets if s and len(s) >= 4]
-
-    def redact(text: str) -> str:
-        for secret in hidden:
-            text = text.replace(secret, "[redacted]")
-        return text
-
-    return redact
-
-
 @dataclass
 class _Try:
     """State of one logical call across its retries."""
 
-    usage: Usage = Usage()
+    usage: Usage = field(default_factory=Usage)
     problems: list[str] = field(default_factory=list)
     tries: int = 0
 
@@ -166,7 +81,7 @@ class GeminiLLM:
         self._base_url = base_url or settings.base_url
         self._limiter = limiter
         self._stop = stop
-        self._sleep = sleep or self._interruptible_sleep
+        self._sleep = sleep or stop.wait  # a wait that Ctrl-C (the stop flag) cuts short
         self._clock = clock
         self._jitter = jitter
         self._client: Any = None
@@ -215,14 +130,6 @@ class GeminiLLM:
         config = types.GenerateContentConfig(
             response_mime_type="application/json",
             response_schema=self._schema(request.schema),
-            http_options=types.HttpOptions(
-                # Lets logs and local endpoints tell the calls apart; Gemini ignores them.
-                headers={
-                    "x-content-gen-channel": request.channel,
-                    "x-content-gen-step": request.step,
-                    "x-content-gen-attempt": str(request.attempt),
-                }
-            ),
         )
         with self._limiter.slot() as waited:
             state.tries += 1
@@ -344,9 +251,6 @@ class GeminiLLM:
         self._sleep(seconds)
         if self._stop.is_set():
             raise Interrupted()
-
-    def _interruptible_sleep(self, seconds: float) -> None:
-        self._stop.wait(seconds)
 
     # -- logging ----------------------------------------------------------------------------
 

@@ -1,0 +1,68 @@
+"""What a channel is: a draft schema, its rules, its renderer and its prompt files.
+
+Standard library only at import time (pydantic appears in annotations alone), so the registry
+can name the channels without loading pydantic on the `--help` and `calendar check` paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..quality.rules import Violation
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """Facts a channel's rules and renderer may need: settings, and the job's date."""
+
+    postal_address: str | None = None
+    blog_min_words: int = 1000
+    blog_max_words: int = 2000
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    label: str
+    schema: type[BaseModel]
+    #: The channel's own rules; the rules every channel shares run on `prose`.
+    rules: Callable[[Any, ChannelContext], list[Violation]]
+    #: The text the shared rules (placeholders, overused phrases, em dashes) look at.
+    prose: Callable[[Any], str]
+    render: Callable[[Any, ChannelContext], str]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.md"
+
+    def prompt(self, step: str) -> str:
+        """Template file for a step: writer, reviser or criteria."""
+        return f"{self.name}/{step}.md"
+
+    def check(self, draft: BaseModel, ctx: ChannelContext) -> list[Violation]:
+        from ..quality.rules import common_rules
+
+        return common_rules(self.prose(draft)) + self.rules(draft, ctx)
+
+
+SIMULATED_NOTE = (
+    "SIMULATED: written by content-gen --offline against its built-in fake Gemini, "
+    "not by a real model."
+)
+
+
+def mark_simulated(text: str) -> str:
+    """Put the simulated note at the top, after front matter if there is any."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            cut = end + len("\n---\n")
+            return f"{text[:cut]}\n{SIMULATED_NOTE}\n{text[cut:]}"
+    return f"{SIMULATED_NOTE}\n\n{text}"

@@ -1,0 +1,138 @@
+"""`content-gen generate TOPIC`: every channel for one topic, in parallel, then a summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..inputs import check_topic, read_brief
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Sleep,
+    load_settings,
+    setup_logging,
+)
+from .report import clean, fit, print_table, progress_line, result_cells, totals_line, width
+
+if TYPE_CHECKING:
+    from ..pipeline.results import ChannelResult, TopicResult
+
+#: The flags a retry command repeats, so the retry writes what the first run was asked for.
+_REPEATED = ("out", "brief", "audience", "model", "judge_model", "max_revisions")
+
+
+def generate(args: argparse.Namespace, sleep: Sleep) -> int:
+    topic = check_topic(
+        args.topic,
+        empty_hint="; say what to write about, e.g. "
+        'content-gen generate "How small teams can adopt AI code review"',
+        long_hint=". Put the details in a --brief file",
+    )
+    brief = read_brief(args.brief)
+
+    from .. import channels as registry
+
+    channels = registry.parse(args.channels)
+    settings = load_settings(
+        {
+            "output_dir": args.out,
+            "audience": args.audience,
+            "model": args.model,
+            "judge_model": args.judge_model,
+            "max_revisions": args.max_revisions,
+        }
+    )
+    setup_logging(args.verbose, settings)
+
+    from ..pipeline.results import Job
+    from ..pipeline.session import Session
+    from ..storage import prepare_root
+
+    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        # Only once the key and the prompts are known to be good: a bad setup creates nothing.
+        prepare_root(settings.output_dir)
+        job = Job(topic=topic, brief=brief, audience=settings.audience, day=date.today())
+        names = ", ".join(c.name for c in channels)
+        mode = " (offline: simulated Gemini)" if args.offline else ""
+        print(f'Writing {names} for "{clean(topic)}"{mode}', file=sys.stderr)
+        result = session.run(
+            job,
+            channels,
+            sequential=args.sequential,
+            inputs={
+                "brief_file": str(args.brief) if args.brief else None,
+                "brief_chars": len(brief),
+                "audience": job.audience,
+            },
+            on_result=_print_progress,
+        )
+    if args.json:
+        print(json.dumps(result.manifest, indent=2, ensure_ascii=False))
+    else:
+        _print_summary(result, args)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _print_progress(result: ChannelResult, run_dir: Path) -> None:
+    print(fit("  " + progress_line(result), width(sys.stderr)), file=sys.stderr, flush=True)
+
+
+def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
+    results = list(result.results.values())
+    rows: list[tuple[str, ...]] = [
+        ("channel", "result", "score", "attempts", "tokens", "time", "file")
+    ]
+    rows += [(r.channel, *result_cells(r), r.file or "-") for r in results]
+    print()
+    print_table(rows, left={0, 1, 6})
+    print("\n" + totals_line(results, result.seconds))
+    print(_saved_line(result))
+    for r in results:
+        if r.status == "below_bar":
+            print(
+                f"- {r.channel}: did not meet the quality bar in {len(r.attempts)} attempts; "
+                "the best one was saved (the judge's notes are in run.json)"
+            )
+        elif r.status == "failed":
+            print(f"- {r.channel} failed: {(r.error or '').rstrip('.')}.")
+    failed = [r.channel for r in results if r.status == "failed"]
+    if failed:
+        them = "it" if len(failed) == 1 else "them"
+        print(f"Retry {them} with: {retry_command(args, failed)}")
+    if result.interrupted:
+        print("Interrupted: finished channels were kept; run.json records the rest.")
+
+
+def _saved_line(result: TopicResult) -> str:
+    """What was saved where, and what was not, in one line."""
+    path = f"{result.run_dir.path}{os.sep}"
+    simulated = " (simulated content: --offline)" if result.manifest.get("simulated") else ""
+    files = [r.file for r in result.results.values() if r.file]
+    missing = [name for name, r in result.results.items() if not r.file]
+    if not files:
+        return f"Nothing saved: no channel finished; run.json in {path} records why."
+    if not missing:
+        return f"Saved in {path}{simulated}"
+    return f"Saved {', '.join(files)} in {path}{simulated}; not saved: {', '.join(missing)}."
+
+
+def retry_command(args: argparse.Namespace, channels: list[str]) -> str:
+    """The command that redoes just `channels`, with the flags this run was given."""
+    words = ["content-gen", "generate", args.topic, "--channels", ",".join(channels)]
+    for name in _REPEATED:
+        value = getattr(args, name, None)
+        if value is not None:
+            words += ["--" + name.replace("_", "-"), str(value)]
+    if args.offline:
+        words.append("--offline")
+    return clean(shlex.join(words))

@@ -1,0 +1,228 @@
+"""The command line's grammar: every command, flag and help text, and nothing else.
+
+Standard library only, and no command's module is imported here: `--help` and argument errors
+stay instant. Each command names its handler as "module:function" under `content_gen.cli`,
+imported only when that command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..inputs import TOPIC_MAX_CHARS
+from .common import Parser
+
+DEFAULT_MAX_TOPICS, MAX_TOPICS = 2, 16
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="content-gen",
+        description="Turn one topic into a LinkedIn post, an email newsletter and a blog post, "
+        "each written by Gemini and checked until it meets its channel's bar.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _add_generate(commands)
+    _add_calendar(commands)
+    return parser
+
+
+def _add_generate(commands: Any) -> None:
+    gen = commands.add_parser(
+        "generate",
+        help="write every channel for one topic",
+        description="Write the requested channels for TOPIC in parallel and save them under "
+        "OUT/<date>-<slug>/ with a run.json manifest.",
+        epilog="Settings not given as flags come from the environment, then .env, then "
+        "defaults; see README.md. Exit codes: 0 all saved, 1 some channel failed, "
+        "2 usage or configuration error, 130 interrupted.",
+    )
+    gen.add_argument(
+        "topic", metavar="TOPIC", help=f"what to write about (max {TOPIC_MAX_CHARS} characters)"
+    )
+    gen.add_argument(
+        "--channels",
+        metavar="LIST",
+        # No list here: naming the channels would mean importing them on the --help path.
+        help="comma-separated channels, e.g. linkedin,blog (default: all: linkedin, "
+        "newsletter, blog, and any you add)",
+    )
+    _add_output(gen)
+    gen.add_argument(
+        "--brief", metavar="FILE", type=Path, help="notes and key points the pieces must draw on"
+    )
+    gen.add_argument(
+        "--audience", metavar="TEXT", help="who the pieces are for (CONTENT_GEN_AUDIENCE)"
+    )
+    gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
+    gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
+    gen.add_argument(
+        "--max-revisions",
+        metavar="N",
+        help="revisions after the first draft, 0-10 (CONTENT_GEN_MAX_REVISIONS; default: 2)",
+    )
+    gen.add_argument(
+        "--sequential", action="store_true", help="one channel at a time (for comparison)"
+    )
+    gen.add_argument(
+        "--json",
+        action="store_true",
+        help="print the run.json manifest instead of the summary (progress still goes to stderr)",
+    )
+    gen.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the built-in simulated Gemini: no key, no network; output is marked simulated",
+    )
+    _add_verbose(gen)
+    gen.set_defaults(handler="generate:generate")
+
+
+def _add_calendar(commands: Any) -> None:
+    calendar = commands.add_parser(
+        "calendar",
+        help="write what a content calendar says is due (run it daily from cron)",
+        description="Plan topics in a CSV or TOML calendar; `calendar run` writes every entry "
+        "that is due and not yet done, then exits. Run it daily from cron, a systemd timer or "
+        "a CI schedule: a second run the same day makes no API calls.",
+    )
+    actions = calendar.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    run = actions.add_parser(
+        "run",
+        help="write every due entry x channel that is not done yet",
+        description="Write every channel of every entry dated today or earlier that the "
+        "ledger does not record as done, up to --max-topics entries at once, each under "
+        "OUT/<entry date>-<slug>/ as `generate` would.",
+        epilog="Exit codes: 0 all due work done, 1 some channel failed (it is retried next "
+        "run) or some calendar row is invalid (reported with its line; the other rows ran), "
+        "2 the calendar or a setting is unusable, 130 interrupted (claims are given back).",
+    )
+    _add_calendar_file(run)
+    _add_ledger_options(run)
+    run.add_argument(
+        "--max-topics",
+        metavar="N",
+        type=_max_topics,
+        default=DEFAULT_MAX_TOPICS,
+        help=f"entries written at once, 1-{MAX_TOPICS} (default: {DEFAULT_MAX_TOPICS}); "
+        "CONTENT_GEN_RPM and CONTENT_GEN_MAX_CONCURRENCY cap requests across all of them",
+    )
+    run.add_argument(
+        "--force", action="store_true", help="rewrite due channels even if they are done"
+    )
+    _add_today(run)
+    run.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the built-in simulated Gemini (a later real run rewrites what it wrote)",
+    )
+    run.add_argument(
+        "--json", action="store_true", help="print the outcome as JSON instead of the summary"
+    )
+    _add_verbose(run)
+    run.set_defaults(handler="calendar:run")
+
+    check = actions.add_parser(
+        "check",
+        help="validate a calendar without writing anything",
+        description="Check every row (dates, topics, channels, brief files, duplicates) and "
+        "report each problem with its line number.",
+        epilog="Exit codes: 0 every row is valid, 1 some rows are not, 2 the file is unusable.",
+    )
+    _add_calendar_file(check)
+    _add_today(check)
+    check.set_defaults(handler="calendar:check")
+
+    status = actions.add_parser(
+        "status",
+        help="show each entry's channels: done, failed, pending, not yet due",
+        description="Show every entry with its channels' state, scores and tokens spent so "
+        "far, from the ledger. Makes no API call and writes nothing.",
+    )
+    _add_calendar_file(status)
+    _add_ledger_options(status)
+    _add_today(status)
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(handler="calendar:status")
+
+
+def _add_calendar_file(parser: argparse.ArgumentParser) -> None:
+    """The calendar, as `FILE` or `--calendar FILE`: the same in check, run and status."""
+    parser.add_argument(
+        "calendar", metavar="FILE", type=Path, nargs="?", help="the calendar (CSV or TOML)"
+    )
+    parser.add_argument(
+        "--calendar",
+        dest="calendar_option",
+        metavar="FILE",
+        type=Path,
+        help="the same, as an option",
+    )
+
+
+def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
+    _add_output(parser)
+    parser.add_argument(
+        "--ledger",
+        metavar="PATH",
+        type=Path,
+        help="the ledger of what is done (default: ledger.sqlite in the output root)",
+    )
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", metavar="DIR", help="output root (CONTENT_GEN_OUTPUT_DIR; default: output)"
+    )
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="the day to run as (default: today); entries dated after it are not yet due",
+    )
+
+
+def _add_verbose(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log every request (-vv for debug detail)",
+    )
+
+
+def _day(text: str) -> date:
+    from ..errors import UsageError
+    from ..schedule.calendar import parse_day
+
+    try:
+        return parse_day(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _max_topics(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_TOPICS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_TOPICS}, not {text!r}"
+        )
+    return int(text)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("content-gen")
+    except PackageNotFoundError:
+        return "unknown"

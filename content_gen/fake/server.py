@@ -1,0 +1,397 @@
+"""A fake Gemini API on 127.0.0.1: the endpoint behind --offline, the tests and the benchmarks.
+
+It speaks the real wire format (`POST /v1*/models/{model}:generateContent`), so the real
+google-genai SDK talks to it unchanged, and it tells requests apart from their bodies alone
+(`routing.py`). It answers with schema-shaped JSON: believable drafts for the built-in
+channels (`prose.py`; built from the schema for any other channel) and judgements whose scores
+can be scripted. Faults and latency can be injected per channel and step; every request is
+logged (never the API key) so tests can count calls.
+
+    with FakeGemini(latency={"blog": 0.5}) as fake:
+        fake.inject(Fault.http(503), channel="blog")    # blog's next call gets a 503
+        fake.scores("linkedin", FAIL, PASS)             # first judgement fails, then passes
+        ... point the SDK at fake.url ...
+        assert fake.count(channel="blog") == 3
+
+Run it on its own with `python -m content_gen.fake --port 8765`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from . import prose, replies
+from .faults import Fault
+from .replies import FAIL, PASS, error_body
+from .routing import Router
+
+_STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the server saw it."""
+
+    channel: str
+    step: str
+    attempt: int
+    model: str
+    outcome: str  # "ok", a status code such as "503", or a fault kind
+    at: float
+    prompt: str
+    has_key: bool
+
+
+@dataclass
+class _Script:
+    faults: dict[tuple[str | None, str | None], deque[Fault]] = field(default_factory=dict)
+    scores: dict[str, deque[Mapping[str, int]]] = field(default_factory=dict)
+
+
+class FakeGemini:
+    """A threaded fake of the Gemini generateContent endpoint."""
+
+    def __init__(
+        self,
+        *,
+        latency: float | Mapping[str, float] = 0.0,
+        judge_fail_rate: float = 0.0,
+        judge_fail_first: tuple[str, ...] = (),
+        rpm_limit: int | None = None,
+        missing_models: tuple[str, ...] = (),
+        valid_keys: tuple[str, ...] | None = None,
+        seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+        port: int = 0,
+    ) -> None:
+        self.latency = latency
+        self.judge_fail_rate = judge_fail_rate
+        self.judge_fail_first = judge_fail_first
+        self.rpm_limit = rpm_limit
+        self.missing_models = missing_models
+        self.valid_keys = valid_keys
+        self.requests: list[Seen] = []
+        self._clock = clock
+        self._random = random.Random(seed)
+        self._script = _Script()
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+        self._accepted: deque[float] = deque()
+        self._router = Router()
+        self._port = port
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> FakeGemini:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        server = ThreadingHTTPServer(("127.0.0.1", self._port), handler, bind_and_activate=False)
+        server.request_queue_size = 256  # the default 5 drops bursts of parallel calls
+        server.daemon_threads = True
+        server.allow_reuse_address = True
+        server.server_bind()
+        server.server_activate()
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-gemini",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._released.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeGemini:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- scripting --------------------------------------------------------------------------
+
+    def inject(self, *faults: Fault, channel: str | None = None, step: str | None = None) -> None:
+        """Queue faults (or canned replies) for the next requests of a channel and/or step."""
+        with self._lock:
+            self._script.faults.setdefault((channel, step), deque()).extend(faults)
+
+    def scores(self, channel: str, *score_sets: Mapping[str, int]) -> None:
+        """Queue the judge's scores for a channel's next judgements (then PASS)."""
+        with self._lock:
+            self._script.scores.setdefault(channel, deque()).extend(score_sets)
+
+    def count(
+        self, channel: str | None = None, step: str | None = None, outcome: str | None = None
+    ) -> int:
+        with self._lock:
+            return sum(
+                1
+                for r in self.requests
+                if (channel is None or r.channel == channel)
+                and (step is None or r.step == step)
+                and (outcome is None or r.outcome == outcome)
+            )
+
+    # -- answering --------------------------------------------------------------------------
+
+    def _next_fault(self, channel: str, step: str) -> Fault | None:
+        with self._lock:
+            for key in ((channel, step), (channel, None), (None, step), (None, None)):
+                queue = self._script.faults.get(key)
+                if queue:
+                    return queue.popleft()
+        return None
+
+    def _over_quota(self) -> float | None:
+        """Seconds until a slot frees up if this request would exceed rpm_limit, else None."""
+        if not self.rpm_limit:
+            return None
+        with self._lock:
+            now = self._clock()
+            while self._accepted and self._accepted[0] <= now - 60:
+                self._accepted.popleft()
+            if len(self._accepted) >= self.rpm_limit:
+                return max(self._accepted[0] + 60 - now, 0.0)
+            self._accepted.append(now)
+            return None
+
+    def _latency(self, channel: str) -> float:
+        if isinstance(self.latency, Mapping):
+            return float(self.latency.get(channel, 0.0))
+        return float(self.latency)
+
+    def _judge_scores(self, channel: str, attempt: int) -> Mapping[str, int]:
+        with self._lock:
+            queue = self._script.scores.get(channel)
+            if queue:
+                return queue.popleft()
+            first = attempt == 1
+            if first and channel in self.judge_fail_first:
+                return FAIL
+            if first and self.judge_fail_rate and self._random.random() < self.judge_fail_rate:
+                return FAIL
+        return PASS
+
+    def _log(self, seen: Seen) -> None:
+        with self._lock:
+            self.requests.append(seen)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGemini
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this, Nagle's algorithm and
+    # delayed ACKs add ~40 ms to every reply.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read fake.requests
+        pass
+
+    def do_POST(self) -> None:
+        fake = self.fake
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        match = re.search(r"/models/([^/:]+):generateContent$", self.path.split("?")[0])
+        if match is None:
+            self._send_json(404, error_body(404, f"no such method: {self.path}", "NOT_FOUND"))
+            return
+        try:
+            body = json.loads(raw or b"{}")
+        except json.JSONDecodeError:
+            self._send_json(
+                400, error_body(400, "Invalid JSON payload received.", "INVALID_ARGUMENT")
+            )
+            return
+        model = match.group(1)
+        prompt = replies.prompt_text(body)
+        topic = replies.field(prompt, "Topic") or ""
+        route = fake._router.route(replies.schema_of(body), prompt, topic)
+        key = self.headers.get("x-goog-api-key")
+
+        def log(outcome: str) -> None:
+            fake._log(
+                Seen(
+                    route.channel,
+                    route.step,
+                    route.attempt,
+                    model,
+                    outcome,
+                    fake._clock(),
+                    prompt,
+                    has_key=bool(key),
+                )
+            )
+
+        if not key or (fake.valid_keys is not None and key not in fake.valid_keys):
+            log("400")
+            self._send_json(
+                400,
+                error_body(
+                    400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT"
+                ),
+            )
+            return
+        if model in fake.missing_models:
+            log("404")
+            self._send_json(
+                404,
+                error_body(404, f"models/{model} is not found for API version v1", "NOT_FOUND"),
+            )
+            return
+        wait = fake._over_quota()
+        if wait is not None:
+            log("429")
+            self._send_json(
+                429,
+                error_body(
+                    429,
+                    "Resource has been exhausted (e.g. check quota).",
+                    "RESOURCE_EXHAUSTED",
+                    retry_delay=wait,
+                ),
+            )
+            return
+
+        delay = fake._latency(route.channel)
+        if delay:
+            time.sleep(delay)
+        fault = fake._next_fault(route.channel, route.step)
+        log(_outcome(fault))
+        answer = self._answer(body, route.channel, route.step, route.attempt, prompt, topic)
+        if fault is None:
+            self._send_reply(answer, prompt)
+        else:
+            self._send_fault(fault, answer, prompt)
+
+    def _answer(
+        self, body: dict[str, Any], channel: str, step: str, attempt: int, prompt: str, topic: str
+    ) -> dict[str, Any]:
+        if step == "judge":
+            return replies.judgement(self.fake._judge_scores(channel, attempt))
+        writer = prose.WRITERS.get(channel)
+        if writer is not None:
+            return writer(
+                topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
+            )
+        return replies.from_schema(replies.schema_of(body), topic or "the topic")
+
+    def _send_reply(
+        self, data: dict[str, Any], prompt: str, finish: str = "STOP", text: str | None = None
+    ) -> None:
+        text = json.dumps(data, ensure_ascii=False) if text is None else text
+        self._send_json(200, replies.response(text, prompt, finish))
+
+    def _send_fault(self, fault: Fault, answer: dict[str, Any], prompt: str) -> None:
+        if fault.kind == "status":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            status_name = _STATUS_NAMES.get(fault.status, "UNKNOWN")
+            self._send_json(
+                fault.status,
+                error_body(
+                    fault.status,
+                    fault.message or f"fake {fault.status}",
+                    status_name,
+                    retry_delay=fault.retry_delay,
+                ),
+                headers,
+            )
+        elif fault.kind == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif fault.kind == "hang":
+            self.fake._released.wait(fault.seconds)
+            self.close_connection = True
+        elif fault.kind == "blocked":
+            self._send_json(
+                200,
+                {
+                    "promptFeedback": {"blockReason": "SAFETY"},
+                    "usageMetadata": {
+                        "promptTokenCount": replies.tokens(prompt),
+                        "totalTokenCount": replies.tokens(prompt),
+                    },
+                },
+            )
+        elif fault.kind == "safety":
+            self._send_json(
+                200,
+                {
+                    "candidates": [{"finishReason": "SAFETY", "index": 0}],
+                    "usageMetadata": replies.usage_meta(prompt, ""),
+                },
+            )
+        elif fault.kind == "empty":
+            self._send_json(
+                200, {"candidates": [], "usageMetadata": replies.usage_meta(prompt, "")}
+            )
+        elif fault.kind == "max_tokens":
+            full = json.dumps(answer)
+            self._send_reply({}, prompt, "MAX_TOKENS", full[: len(full) // 2])
+        elif fault.kind == "malformed":
+            self._send_reply({}, prompt, text="Sure! Here is your content: not JSON")
+        elif fault.kind == "reply":
+            self._send_reply(dict(fault.data or {}), prompt)
+        elif fault.kind == "off_schema":
+            self._send_reply({"unexpected": "shape"}, prompt)
+        elif fault.kind == "not_json":
+            self._send_raw(200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
+        else:
+            raise ValueError(f"unknown fault {fault.kind!r}")
+
+    def _send_json(
+        self, status: int, data: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> None:
+        self._send_raw(status, json.dumps(data).encode(), "application/json", headers)
+
+    def _send_raw(
+        self,
+        status: int,
+        payload: bytes,
+        content_type: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", f"{content_type}; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (timeout); nothing to do
+
+
+def _outcome(fault: Fault | None) -> str:
+    if fault is None or fault.kind == "reply":
+        return "ok"
+    return str(fault.status) if fault.kind == "status" else fault.kind

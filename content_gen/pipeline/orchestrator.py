@@ -1,0 +1,141 @@
+"""The orchestrator: one worker per channel on a thread pool, results collected as they finish.
+
+Errors are caught twice: inside the worker (which returns a failed result) and around
+`future.result()` (in case the worker itself breaks), so a channel can only ever fail itself.
+The manifest, run.json, is rewritten after every channel, so a killed run still leaves an
+accurate record of what it finished.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from ..channels.base import Channel
+from ..llm.seam import Usage
+from ..storage import RunDir
+from .fanout import fan_out
+from .results import ChannelResult, Job, TopicResult
+from .runtime import Runtime
+from .worker import run_channel
+
+log = logging.getLogger("content_gen.orchestrator")
+
+
+def run_topic(
+    job: Job,
+    channels: Sequence[Channel],
+    run_dir: RunDir,
+    rt: Runtime,
+    *,
+    sequential: bool = False,
+    manifest_extra: dict[str, Any] | None = None,
+    on_result: Callable[[ChannelResult], None] | None = None,
+    keep_earlier: bool = False,
+) -> TopicResult:
+    """Run every channel for one topic and return when all have finished (or on Ctrl-C).
+
+    With `keep_earlier`, channels recorded in an existing run.json that this run does not
+    redo stay in the manifest (a resumed calendar entry redoing only its failed channel).
+    """
+    record = _Record(job, run_dir, rt, manifest_extra, keep_earlier, [c.name for c in channels])
+
+    def collected(channel: Channel, result: ChannelResult) -> None:
+        record.add(result)
+        if on_result is not None:
+            on_result(result)
+
+    def crashed(channel: Channel, exc: Exception) -> ChannelResult:
+        log.debug("worker crashed", exc_info=exc, extra={"channel": channel.name})
+        return ChannelResult.failed(channel.name, exc, rt.redact)
+
+    interrupted = fan_out(
+        channels,
+        lambda channel: run_channel(channel, job, run_dir, rt),
+        workers=1 if sequential else len(channels),
+        stop=rt.stop,
+        on_done=collected,
+        on_crash=crashed,
+        name="content-gen",
+    )
+    return record.finish(interrupted)
+
+
+class _Record:
+    """The topic's results so far, and run.json rewritten as each one comes in."""
+
+    def __init__(
+        self,
+        job: Job,
+        run_dir: RunDir,
+        rt: Runtime,
+        extra: dict[str, Any] | None,
+        keep_earlier: bool,
+        names: list[str],
+    ) -> None:
+        self.job, self.run_dir, self.rt, self.extra = job, run_dir, rt, extra or {}
+        self.created_at = datetime.now().astimezone()
+        self.started = rt.clock()
+        earlier = (run_dir.read_manifest() or {}) if keep_earlier else {}
+        self.earlier = {
+            name: data
+            for name, data in (earlier.get("channels") or {}).items()
+            if name not in names and isinstance(data, dict)
+        }
+        # In the requested order, whatever order they finish in.
+        self.slots: dict[str, ChannelResult | None] = dict.fromkeys(names)
+        self.final: dict[str, Any] | None = None
+
+    def results(self) -> dict[str, ChannelResult]:
+        return {name: r for name, r in self.slots.items() if r is not None}
+
+    def add(self, result: ChannelResult) -> None:
+        self.slots[result.channel] = result
+        # Once the last channel is in, the manifest written now is the final one: a run killed
+        # after it leaves a run.json that says so, and it need not be written again.
+        finished = all(slot is not None for slot in self.slots.values())
+        manifest = self.manifest(interrupted=False, done=finished)
+        self.run_dir.write_manifest(manifest)
+        if finished:
+            self.final = manifest
+
+    def finish(self, interrupted: bool) -> TopicResult:
+        for name, slot in self.slots.items():
+            if slot is None:
+                self.slots[name] = ChannelResult.interrupted(name)
+        results = self.results()
+        # A topic whose every channel finished is complete, even if a stop came afterwards.
+        interrupted = interrupted or any(r.status == "interrupted" for r in results.values())
+        manifest = self.final
+        if interrupted or manifest is None:
+            manifest = self.manifest(interrupted=interrupted, done=True)
+            self.run_dir.write_manifest(manifest)
+        return TopicResult(
+            self.job, self.run_dir, results, manifest["duration_s"], interrupted, manifest
+        )
+
+    def manifest(self, *, interrupted: bool, done: bool) -> dict[str, Any]:
+        results = self.results()
+        channels = {**self.earlier, **{name: r.as_dict() for name, r in results.items()}}
+        if not done:
+            status = "running"
+        elif interrupted:
+            status = "interrupted"
+        else:
+            status = "complete" if all(c.get("ok") for c in channels.values()) else "partial"
+        usage = sum((r.usage for r in results.values()), Usage())
+        return {
+            "topic": self.job.topic,
+            "status": status,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "directory": str(self.run_dir.path),
+            "simulated": self.rt.simulated,
+            "model": self.rt.model,
+            "judge_model": self.rt.judge_model,
+            **self.extra,
+            "duration_s": round(self.rt.clock() - self.started, 3),
+            "usage": usage.as_dict(),
+            "channels": channels,
+        }

@@ -1,0 +1,251 @@
+"""What a run produces, as data: the job, each attempt, each channel's result, the topic's.
+
+Results are frozen and built through one constructor per kind (saved, failed, interrupted), so
+a result with neither a file nor an error, or one changed after its checks ran, cannot exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LLMError, UsageError
+from ..llm.seam import CallRecord, Usage
+from ..quality.judge import Judgement, judgement_dict, mean_score, rank
+from ..quality.rules import Violation, blocking
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..redact import Redact
+    from ..storage import RunDir
+
+
+class Status(StrEnum):
+    """How a channel ended. PASSED and BELOW_BAR saved a piece; the others did not finish."""
+
+    PASSED = "passed"
+    BELOW_BAR = "below_bar"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+INTERRUPTED_MESSAGE = "interrupted before this channel finished"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One topic to write about, with what the pieces must draw on."""
+
+    topic: str
+    brief: str = ""
+    audience: str = ""
+    day: date = field(default_factory=date.today)
+    #: Names the topic in log lines when several run at once (calendar runs).
+    tag: str = ""
+
+    def log_tag(self, channel: str) -> str:
+        return f"{self.tag} {channel}" if self.tag else channel
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One draft or revision: its rule results, its judgement and the calls it took."""
+
+    number: int
+    draft: BaseModel | None = None
+    violations: tuple[Violation, ...] = ()
+    judgement: Judgement | None = None
+    judge_error: str | None = None
+    passed: bool = False
+    calls: tuple[CallRecord, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def blocked(self) -> bool:
+        return bool(blocking(self.violations))
+
+    @property
+    def usage(self) -> Usage:
+        return sum((c.usage for c in self.calls), Usage())
+
+    @property
+    def rank(self) -> tuple[bool, int, float]:
+        return rank(self.blocked, self.judgement)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "kind": "draft" if self.number == 1 else "revision",
+            "rules": [v.as_dict() for v in self.violations],
+            "blocked": self.blocked,
+            "judge": judgement_dict(self.judgement),
+            "judge_error": self.judge_error,
+            "passed": self.passed,
+            "tokens": self.usage.as_dict(),
+            "seconds": round(self.seconds, 3),
+            "calls": [c.as_dict() for c in self.calls],
+        }
+
+
+@dataclass(frozen=True)
+class ChannelResult:
+    """Either saved (with its file) or not finished (with its error); never neither.
+
+    A FAILED result may still carry a file: the loop broke after a draft existed, and the
+    best draft so far was saved, unapproved.
+    """
+
+    channel: str
+    status: Status
+    file: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    attempts: tuple[Attempt, ...] = ()
+    best: int | None = None  # number of the attempt that was saved
+    # The saved attempt's mean judge score: a field, not read from `attempts` on demand, so
+    # that a result can let go of its judgements and still report it.
+    score: float | None = None
+    stop_reason: str | None = None
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.ok and self.file is None:
+            raise ValueError("a saved channel result needs its file")
+        if not self.ok and self.error is None:
+            raise ValueError("a channel result that did not finish needs its error")
+
+    @classmethod
+    def saved(
+        cls,
+        channel: str,
+        file: str,
+        attempts: tuple[Attempt, ...],
+        best: Attempt,
+        *,
+        stop_reason: str,
+        seconds: float,
+    ) -> ChannelResult:
+        return cls(
+            channel,
+            Status.PASSED if best.passed else Status.BELOW_BAR,
+            file=file,
+            attempts=attempts,
+            best=best.number,
+            score=mean_score(best.judgement),
+            stop_reason=stop_reason,
+            seconds=seconds,
+        )
+
+    @classmethod
+    def failed(
+        cls,
+        channel: str,
+        error: BaseException,
+        redact: Redact,
+        *,
+        attempts: tuple[Attempt, ...] = (),
+        seconds: float = 0.0,
+        kept: tuple[str, Attempt] | None = None,
+    ) -> ChannelResult:
+        """A channel that failed with `error`; `kept` is (file, attempt) if a draft was saved."""
+        kind, message = describe(error)
+        if kept is not None:
+            message += " (the best draft so far was saved, unapproved)"
+        return cls(
+            channel,
+            Status.FAILED,
+            file=kept[0] if kept else None,
+            error=redact(message),
+            error_kind=kind,
+            attempts=attempts,
+            best=kept[1].number if kept else None,
+            score=mean_score(kept[1].judgement) if kept else None,
+            seconds=seconds,
+        )
+
+    @classmethod
+    def interrupted(
+        cls, channel: str, attempts: tuple[Attempt, ...] = (), seconds: float = 0.0
+    ) -> ChannelResult:
+        """A channel the run stopped (Ctrl-C, SIGTERM) before it finished."""
+        return cls(
+            channel,
+            Status.INTERRUPTED,
+            error=INTERRUPTED_MESSAGE,
+            error_kind="interrupted",
+            attempts=attempts,
+            seconds=seconds,
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (Status.PASSED, Status.BELOW_BAR)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == Status.PASSED
+
+    @property
+    def usage(self) -> Usage:
+        return sum((a.usage for a in self.attempts), Usage())
+
+    def summary(self) -> ChannelResult:
+        """The result without drafts and judgements: what a long run keeps for its summary."""
+        attempts = tuple(replace(a, draft=None, judgement=None) for a in self.attempts)
+        return replace(self, attempts=attempts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "status": str(self.status),
+            "file": self.file,
+            "error": self.error,
+            "error_kind": self.error_kind,
+            "passed": self.passed,
+            "score": self.score,
+            "best_attempt": self.best,
+            "stop_reason": self.stop_reason,
+            "seconds": round(self.seconds, 3),
+            "usage": self.usage.as_dict(),
+            "attempts": [a.as_dict() for a in self.attempts],
+        }
+
+
+def describe(error: BaseException) -> tuple[str, str]:
+    """An error as (kind, one-line message) for run.json, the ledger and the summary."""
+    if isinstance(error, LLMError):
+        return error.reason, str(error)
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return "write_error", f"could not save {where}{error.strerror or error}"
+    if isinstance(error, UsageError):
+        return "write_error", str(error)
+    # A bug, not an API problem: the traceback is for -vv, the user gets one line.
+    return "internal_error", f"unexpected {type(error).__name__}: {error}"
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """Every channel of one topic, in the order they were asked for."""
+
+    job: Job
+    run_dir: RunDir
+    results: dict[str, ChannelResult]
+    seconds: float
+    interrupted: bool
+    manifest: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(r.ok for r in self.results.values())
+
+    @property
+    def failed(self) -> list[str]:
+        return [name for name, r in self.results.items() if not r.ok]
+
+    @property
+    def usage(self) -> Usage:
+        return sum((r.usage for r in self.results.values()), Usage())

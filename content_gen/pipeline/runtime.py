@@ -1,0 +1,64 @@
+"""What every worker of a run shares, built once from the settings and read-only afterwards."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..channels.base import ChannelContext
+from ..prompts import PromptLibrary, default_prompts_dir
+from ..quality.judge import QualityBar
+from ..redact import Redact, redactor
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..llm.seam import LLM
+
+
+@dataclass(frozen=True)
+class Runtime:
+    llm: LLM
+    prompts: PromptLibrary
+    model: str
+    judge_model: str
+    max_revisions: int
+    bar: QualityBar
+    context: ChannelContext
+    stop: threading.Event = field(default_factory=threading.Event)
+    clock: Callable[[], float] = time.monotonic
+    simulated: bool = False
+    redact: Redact = field(default_factory=redactor)
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        llm: LLM,
+        *,
+        stop: threading.Event | None = None,
+        simulated: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        prompts: PromptLibrary | None = None,
+    ) -> Runtime:
+        """The one way a Runtime is assembled: by the session, the tests and the benchmarks."""
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        return cls(
+            llm=llm,
+            prompts=prompts or PromptLibrary(settings.prompts_dir or default_prompts_dir()),
+            model=settings.model,
+            judge_model=settings.judge_model,
+            max_revisions=settings.max_revisions,
+            bar=QualityBar(min_score=settings.pass_min, min_mean=settings.pass_mean),
+            context=ChannelContext(
+                postal_address=settings.postal_address,
+                blog_min_words=settings.blog_min_words,
+                blog_max_words=settings.blog_max_words,
+            ),
+            stop=stop or threading.Event(),
+            clock=clock,
+            simulated=simulated,
+            redact=redactor(key),
+        )

@@ -1,0 +1,103 @@
+"""The judge's verdict and the bar a piece must clear; how attempts are ranked and revised.
+
+The judge replies in the `Judgement` schema (structured output). Parse failures are failed
+judgements, never default scores; the bar and the ranking are deterministic.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .rules import Violation
+
+CRITERIA = ("relevance", "hook", "clarity", "specificity", "call_to_action", "factual_care")
+
+
+class CriterionScore(BaseModel):
+    score: int = Field(ge=1, le=5, description="1-5 on the anchored scale in the instructions")
+    evidence: str = Field(description="a short quote from the piece that justifies the score")
+    fix: str = Field(description="one concrete change that would raise the score; empty if 5")
+
+
+class Judgement(BaseModel):
+    """A skeptical editor's review of one piece, criterion by criterion."""
+
+    relevance: CriterionScore
+    hook: CriterionScore
+    clarity: CriterionScore
+    specificity: CriterionScore
+    call_to_action: CriterionScore
+    factual_care: CriterionScore
+
+    def scores(self) -> dict[str, int]:
+        return {name: getattr(self, name).score for name in CRITERIA}
+
+
+@dataclass(frozen=True)
+class QualityBar:
+    """Pass: every criterion >= min_score, mean >= min_mean, factual care a full 5."""
+
+    min_score: int = 3
+    min_mean: float = 4.0
+    min_gain: float = 0.25  # stop revising when the mean improves by less than this
+
+    def passes(self, judgement: Judgement) -> bool:
+        scores = judgement.scores()
+        return (
+            min(scores.values()) >= self.min_score
+            and statistics.fmean(scores.values()) >= self.min_mean
+            and scores["factual_care"] == 5
+        )
+
+    def fixes(self, judgement: Judgement) -> list[str]:
+        """The criteria to work on, so that passing ones are left alone."""
+        weak = [
+            name
+            for name in CRITERIA
+            if getattr(judgement, name).score < 4
+            or (name == "factual_care" and judgement.factual_care.score < 5)
+        ]
+        if not weak and not self.passes(judgement):
+            weak = [name for name in CRITERIA if getattr(judgement, name).score < 5]
+        return [
+            f"{name.replace('_', ' ')} ({getattr(judgement, name).score}/5): "
+            f"{getattr(judgement, name).fix.strip() or 'raise this score'}"
+            for name in weak
+        ]
+
+
+def mean_score(judgement: Judgement | None) -> float | None:
+    return None if judgement is None else round(statistics.fmean(judgement.scores().values()), 3)
+
+
+def judgement_dict(judgement: Judgement | None) -> dict[str, Any] | None:
+    """A judgement as run.json records it: scores, mean and the fixes asked for."""
+    if judgement is None:
+        return None
+    return {
+        "scores": judgement.scores(),
+        "mean": mean_score(judgement),
+        "fixes": {
+            name: getattr(judgement, name).fix for name in CRITERIA if getattr(judgement, name).fix
+        },
+    }
+
+
+def rank(blocked: bool, judgement: Judgement | None) -> tuple[bool, int, float]:
+    """Higher is better: no blocking rule failed, then the weakest criterion, then the mean."""
+    if judgement is None:
+        return (not blocked, 0, 0.0)
+    scores = judgement.scores()
+    return (not blocked, min(scores.values()), statistics.fmean(scores.values()))
+
+
+def feedback(violations: Sequence[Violation], fixes: Sequence[str]) -> str:
+    """What the reviser is told: rule violations first (they are certain), then the judge."""
+    lines = [f"- [{v.level}] {v.message}" for v in violations]
+    lines += [f"- [editor] {fix}" for fix in fixes]
+    return "\n".join(lines) if lines else "- No specific problems were flagged; tighten the piece."

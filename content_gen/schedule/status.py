@@ -1,0 +1,76 @@
+"""Where each calendar entry stands, for `calendar status` and the end of a run.
+
+A state here is the ledger's status as it looks now: a claim whose run is gone counts as
+pending, and an entry dated after the day being run is not yet due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .ledger import Ledger
+from .work import Work, WorkStatus
+
+if TYPE_CHECKING:
+    from .calendar import Calendar, Entry
+
+#: Shown, never stored: an entry dated after the day being run.
+NOT_DUE = "not_due"
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """One entry x channel as `calendar status` shows it."""
+
+    channel: str
+    #: done, failed, pending (including claims whose run is gone), running, or not_due.
+    state: str
+    work: Work | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        w = self.work
+        data: dict[str, Any] = {"channel": self.channel, "state": self.state}
+        if w is None:
+            return data
+        return data | {
+            "result": w.result,
+            "score": w.score,
+            "simulated": bool(w.simulated),
+            "file": w.file,
+            "error": w.error if self.state != WorkStatus.DONE else None,
+            "tries": w.tries,
+            "attempts": w.attempts,
+            "calls": w.calls,
+            "tokens": w.total_tokens,
+            "started_at": w.started_at,
+            "finished_at": w.finished_at,
+            "owner": None
+            if self.state != WorkStatus.RUNNING
+            else {"run": w.owner_run, "pid": w.owner_pid, "host": w.owner_host},
+        }
+
+
+def channel_states(
+    calendar: Calendar, ledger: Ledger | None, today: date
+) -> list[tuple[Entry, list[ChannelState]]]:
+    """Every entry, oldest first, with each of its channels' state."""
+    work = ledger.work() if ledger else {}
+    entries = calendar.due(today) + calendar.later(today)
+    return [
+        (e, [_state(e, c, work.get((e.key, c)), ledger, today) for c in e.channels])
+        for e in entries
+    ]
+
+
+def _state(
+    entry: Entry, channel: str, work: Work | None, ledger: Ledger | None, today: date
+) -> ChannelState:
+    if work is None or work.status == WorkStatus.PENDING:
+        state = NOT_DUE if entry.day > today else WorkStatus.PENDING
+    elif work.status == WorkStatus.RUNNING:
+        state = WorkStatus.RUNNING if ledger and ledger.held(work) else WorkStatus.PENDING
+    else:
+        state = work.status
+    return ChannelState(channel, state, work)

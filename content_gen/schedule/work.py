@@ -1,0 +1,86 @@
+"""The ledger's records: where an entry x channel stands, who holds it, how a try ended."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class WorkStatus(StrEnum):
+    """An entry x channel in the ledger (the `status` column).
+
+    Not the same as a channel result's status (the `result` column): a channel whose try
+    FAILED or was INTERRUPTED is FAILED or back to PENDING here, to be taken by the next run.
+    """
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds a claim: one run of one process on one machine."""
+
+    run_id: str
+    pid: int
+    host: str
+
+    @classmethod
+    def current(cls) -> Owner:
+        return cls(uuid.uuid4().hex[:12], os.getpid(), socket.gethostname())
+
+
+@dataclass(frozen=True)
+class Work:
+    """One entry x channel as the ledger has it (a row of the `work` table).
+
+    `result` is the last try's outcome (passed, below_bar, failed, interrupted); `tries` counts
+    the runs that claimed it; `attempts` the drafts and revisions of the last try; calls and
+    tokens add up every try, since every try was paid for.
+    """
+
+    entry_key: str
+    channel: str
+    entry_date: str
+    topic: str
+    status: str
+    result: str | None
+    simulated: int
+    tries: int
+    attempts: int
+    score: float | None
+    file: str | None
+    calls: int
+    prompt_tokens: int
+    output_tokens: int
+    total_tokens: int
+    error: str | None
+    error_kind: str | None
+    owner_run: str | None
+    owner_pid: int | None
+    owner_host: str | None
+    lease_until: float | None
+    started_at: str | None
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one try of a channel ended: DONE (its file is saved), FAILED, or back to PENDING."""
+
+    status: str
+    result: str
+    attempts: int = 0
+    score: float | None = None
+    file: str | None = None
+    calls: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    error: str | None = None
+    error_kind: str | None = None
