@@ -249,17 +249,24 @@ def test_invalid_rows_are_reported_and_the_valid_ones_still_run(env, sleeps, cap
 
 
 class GaugedFake(FakeGemini):
-    """Counts the requests being answered at once."""
+    """Counts the requests being answered at once, holding each until `together` are in
+    flight (or all `total` have started), so the overlap does not depend on timing."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, together: int, total: int, **options: Any) -> None:
         super().__init__(**options)
-        self.in_flight = self.peak = 0
-        self._gauge = threading.Lock()
+        self.together, self.total = together, total
+        self.in_flight = self.peak = self.started = 0
+        self._gauge = threading.Condition()
 
     def _latency(self, channel: str) -> float:  # called as a request starts being answered
         with self._gauge:
             self.in_flight += 1
+            self.started += 1
             self.peak = max(self.peak, self.in_flight)
+            self._gauge.notify_all()
+            self._gauge.wait_for(
+                lambda: self.in_flight >= self.together or self.started >= self.total, timeout=10
+            )
         return super()._latency(channel)
 
     def _log(self, seen: Any) -> None:  # called once it is answered
@@ -274,7 +281,7 @@ def test_entries_run_side_by_side_within_the_shared_limits(
 ):
     rows = "".join(f"2026-11-{day},Topic number {day},linkedin\n" for day in range(11, 15))
     write_calendar("date,topic,channels\n" + rows)
-    with GaugedFake(latency=0.03) as fake:
+    with GaugedFake(together=peak, total=4) as fake:
         monkeypatch.setenv("GEMINI_API_KEY", TEST_KEY)
         monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
         monkeypatch.setenv("CONTENT_GEN_MAX_CONCURRENCY", str(concurrency))
@@ -305,11 +312,31 @@ def test_a_run_holds_no_drafts_or_judgements_until_it_ends(env, tmp_path: Path, 
 # --- safety: overlapping runs, kill -9, SIGTERM ------------------------------------------------
 
 
+class MeetingFake(FakeGemini):
+    """Holds the first request until a second one arrives: both runs are at work at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._arrivals = 0
+        self._met = threading.Event()
+        self._count = threading.Lock()
+
+    def _latency(self, channel: str) -> float:
+        with self._count:
+            self._arrivals += 1
+            first = self._arrivals == 1
+        if first:
+            self._met.wait(10)
+        else:
+            self._met.set()
+        return super()._latency(channel)
+
+
 def test_two_runs_at_once_never_write_the_same_channel_twice(tmp_path: Path, sleeps: Sleeps):
     rows = "".join(f"2026-11-{day},Topic number {day},linkedin;blog\n" for day in range(11, 17))
     calendar = load_calendar(write_calendar("date,topic,channels\n" + rows))
     outcomes = []
-    with FakeGemini(latency=0.03) as fake:
+    with MeetingFake() as fake:
         settings = Settings(api_key=TEST_KEY, base_url=fake.url, output_dir=tmp_path / "out")
 
         def one_run(n: int) -> None:

@@ -190,3 +190,24 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
         "content-gen: error: the topic is empty; say what to write about, e.g. "
         'content-gen generate "How small teams can adopt AI code review"'
     )
+
+
+def test_help_and_calendar_check_load_neither_pydantic_nor_the_sdk(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from content_gen.cli import main\n"
+        "for argv in (['calendar', 'check', 'cal.csv'], ['calendar', 'check', '--calendar', "
+        "'cal.csv']):\n"
+        "    main(argv)\n"
+        "print(sorted(m for m in ('pydantic', 'google.genai') if m in sys.modules))\n"
+    )
+    (tmp_path / "cal.csv").write_text("date,topic,channels\n2026-11-21,AI,linkedin;blog\n")
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

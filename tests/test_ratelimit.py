@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import queue
 import threading
 
 import pytest
@@ -87,29 +88,35 @@ def test_no_rpm_means_no_waiting() -> None:
 def test_in_flight_requests_never_exceed_the_cap() -> None:
     limiter = Limiter(RateLimit(concurrency=2))
     inside, peak, lock = 0, 0, threading.Lock()
-    release = threading.Event()
-    entered = threading.Semaphore(0)
+    entered: queue.Queue[threading.Event] = queue.Queue()
 
     def request() -> None:
         nonlocal inside, peak
+        done = threading.Event()
         with limiter.slot():
             with lock:
                 inside += 1
                 peak = max(peak, inside)
-            entered.release()
-            release.wait(5)
+            entered.put(done)
+            done.wait(5)
             with lock:
                 inside -= 1
 
     threads = [threading.Thread(target=request) for _ in range(6)]
     for t in threads:
         t.start()
-    assert entered.acquire(timeout=5) and entered.acquire(timeout=5)
-    assert not entered.acquire(timeout=0.2)  # a third cannot get in while two are inside
-    release.set()
+    holding = [entered.get(timeout=5), entered.get(timeout=5)]
+    # Let the requests out one at a time: each time one leaves, exactly one more gets in.
+    for _ in range(4):
+        holding.pop(0).set()
+        holding.append(entered.get(timeout=5))
+        with lock:
+            assert inside <= 2
+    for done in holding:
+        done.set()
     for t in threads:
         t.join(5)
-    assert peak == 2
+    assert peak == 2 and entered.empty()
 
 
 def test_stop_interrupts_a_thread_waiting_for_a_slot() -> None:

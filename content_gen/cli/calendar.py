@@ -37,6 +37,7 @@ from .report import (
     print_table,
     progress_line,
     result_cells,
+    say,
     totals_line,
     width,
 )
@@ -63,7 +64,7 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
     today = args.today or date.today()
     due, later = calendar.due(today), calendar.later(today)
     rows = "" if not calendar.problems else f"; {_rows(len(calendar.problems))} with problems"
-    print(
+    say(
         f"{calendar.path}: {_entries(len(calendar.entries))} valid{rows}. "
         f"{len(due)} due by {today.isoformat()}, {len(later)} later{_next(later)}."
     )
@@ -222,22 +223,22 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
         print()
         print_table(rows, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
         print("\n" + totals_line([r for _, r in results], outcome.seconds))
-    print(_standing(states, outcome.today, nothing_run=not results))
+    say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
             reason = (r.error or "").rstrip(".")
-            print(f"- {clean(entry.label)} {r.channel} failed: {reason}; the next run retries it.")
+            say(f"- {clean(entry.label)} {r.channel} failed: {reason}; the next run retries it.")
     for run in outcome.entries:
         for channel in run.held:
             label = clean(run.entry.label)
-            print(f"- {label} {channel}: another run is writing it; left to that run.")
+            say(f"- {label} {channel}: another run is writing it; left to that run.")
     if calendar.problems:
-        print(
+        say(
             f"{_rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
             "above); fixed rows run next time."
         )
     if outcome.interrupted:
-        print("Interrupted: finished channels are recorded; the next run does the rest.")
+        say("Interrupted: finished channels are recorded; the next run does the rest.")
     print(f"Ledger: {shown(ledger)}")
 
 
@@ -299,12 +300,13 @@ def _print_status(states: States, calendar: Calendar, ledger: Path, today: date)
     counts = _entry_counts(states)
     parts = [f"{n} {what}" for what, n in counts.items() if n]
     tokens = sum(s.work.total_tokens for _, c in states for s in c if s.work)
-    print(
-        f"\n{_entries(len(states))}: {', '.join(parts)}{_next(calendar.later(today))}; "
+    print()
+    say(
+        f"{_entries(len(states))}: {', '.join(parts)}{_next(calendar.later(today))}; "
         f"{tokens:,} tokens spent so far"
     )
     if calendar.problems:
-        print(f"{_rows(len(calendar.problems))} of {calendar.path} not valid (see above).")
+        say(f"{_rows(len(calendar.problems))} of {calendar.path} not valid (see above).")
     print(f"Ledger: {shown(ledger)}" + ("" if ledger.exists() else " (no runs yet)"))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
@@ -46,6 +48,22 @@ def width(stream: TextIO) -> int | None:
 
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 3, 0)].rstrip() + "..."
+
+
+def say(text: str, stream: TextIO | None = None) -> None:
+    """Print a sentence, wrapped to the terminal; a "- " note keeps its indent when it wraps."""
+    stream = stream or sys.stdout
+    limit = width(stream)
+    if limit is not None and len(text) > limit:
+        indent = "  " if text.startswith("- ") else ""
+        text = textwrap.fill(
+            text,
+            width=limit,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    print(text, file=stream)
 
 
 def progress_line(result: ChannelResult) -> str:
