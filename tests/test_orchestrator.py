@@ -13,6 +13,7 @@ import pytest
 
 from content_gen import channels
 from content_gen.channels import ChannelContext
+from content_gen.config import Settings
 from content_gen.errors import ReplyError, TransientAPIError
 from content_gen.fake import FAIL, PASS
 from content_gen.fake.prose import blog as _blog
@@ -21,9 +22,9 @@ from content_gen.llm.seam import CallRecord, LLMReply, LLMRequest, Usage
 from content_gen.pipeline.orchestrator import run_topic
 from content_gen.pipeline.results import Job
 from content_gen.pipeline.runtime import Runtime
+from content_gen.pipeline.session import Session
 from content_gen.pipeline.worker import run_channel
-from content_gen.prompts import PromptLibrary, default_prompts_dir
-from content_gen.quality.judge import Judgement, QualityBar
+from content_gen.quality.judge import Judgement
 from content_gen.storage import RunDir
 
 TOPIC = "How small teams can adopt AI code review"
@@ -41,7 +42,11 @@ class ScriptedLLM:
     def __init__(self) -> None:
         self.script: dict[tuple[str, str], deque[Any]] = {}
         self.requests: list[LLMRequest] = []
+        self.connected = False
         self._lock = threading.Lock()
+
+    def connect(self) -> None:
+        self.connected = True
 
     def then(self, channel: str, step: str, *replies: Any) -> ScriptedLLM:
         self.script.setdefault((channel, step), deque()).extend(replies)
@@ -69,17 +74,10 @@ def _default_draft(channel: str, revised: bool) -> Any:
     return channels.get(channel).schema.model_validate(data)
 
 
-def runtime(llm: ScriptedLLM, **overrides: Any) -> Runtime:
-    rt = Runtime(
-        llm=llm,
-        prompts=PromptLibrary(default_prompts_dir()),
-        model="writer-model",
-        judge_model="judge-model",
-        max_revisions=2,
-        bar=QualityBar(),
-        context=ChannelContext(),
-    )
-    return replace(rt, **overrides)
+def runtime(llm: ScriptedLLM, stop: threading.Event | None = None, **settings: Any) -> Runtime:
+    """A Runtime around the scripted LLM, built the one way the session builds it."""
+    options = {"model": "writer-model", "judge_model": "judge-model"} | settings
+    return Runtime.build(Settings(**options), llm, stop=stop)
 
 
 @pytest.fixture
@@ -175,3 +173,25 @@ def test_without_keep_earlier_the_manifest_lists_only_this_run(run_dir: RunDir) 
     run_topic(JOB, [channels.get("linkedin")], run_dir, runtime(ScriptedLLM()))
     second = run_topic(JOB, [channels.get("blog")], run_dir, runtime(ScriptedLLM()))
     assert list(second.manifest["channels"]) == ["blog"]
+
+
+def test_a_session_runs_on_any_object_that_implements_the_seam(tmp_path: Path) -> None:
+    llm = ScriptedLLM().then("blog", "judge", judgement(FAIL))
+    settings = Settings(output_dir=tmp_path / "out")  # no API key: none is needed
+    wanted = [channels.get("linkedin"), channels.get("blog")]
+
+    with Session.open(settings, wanted, llm=llm) as session:
+        result = session.run(JOB, wanted)
+
+    assert llm.connected and result.ok
+    assert [r.step for r in llm.requests if r.channel == "blog"] == [
+        "draft",
+        "judge",
+        "revise",
+        "judge",
+    ]
+    assert sorted(p.name for p in result.run_dir.path.iterdir()) == [
+        "blog.md",
+        "linkedin.md",
+        "run.json",
+    ]

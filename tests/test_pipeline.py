@@ -331,3 +331,20 @@ def test_a_fourth_channel_is_one_spec_and_its_prompt_files(env, sleeps, monkeypa
     assert (run_dir() / "thread.md").read_text() == f"Simulated text about {TOPIC}.\n"
     assert manifest()["channels"]["thread"]["passed"] is True
     assert env.count(channel="thread") == 2
+
+
+def test_requests_carry_nothing_only_a_test_needs(env: FakeGemini, sleeps: Sleeps):
+    # The fake tells steps and channels apart from the request body, as the real API sees it.
+    env.scores("newsletter", FAIL, PASS)
+    assert generate(sleeps) == 0
+
+    names = {name for r in env.requests for name in r.header_names}
+    assert not [n for n in names if n.startswith("x-content-gen")]
+    assert {"x-goog-api-key", "content-type"} <= names
+    steps = [(r.channel, r.step, r.attempt) for r in env.requests if r.channel == "newsletter"]
+    assert steps == [
+        ("newsletter", "draft", 1),
+        ("newsletter", "judge", 1),
+        ("newsletter", "revise", 2),
+        ("newsletter", "judge", 2),
+    ]

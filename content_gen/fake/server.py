@@ -57,6 +57,8 @@ class Seen:
     at: float
     prompt: str
     has_key: bool
+    #: The request's header names (never their values: one of them carries the key).
+    header_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -248,6 +250,7 @@ class _Handler(BaseHTTPRequestHandler):
                     fake._clock(),
                     prompt,
                     has_key=bool(key),
+                    header_names=tuple(name.lower() for name in self.headers),
                 )
             )
 
