@@ -33,11 +33,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sections import write_section
+
 from content_gen import channels as registry
 from content_gen.config import Settings
 from content_gen.fake import FakeGemini, Seen
+from content_gen.pipeline.results import Job
 from content_gen.pipeline.session import Session
-from content_gen.pipeline.worker import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds per channel of the original, sequential pipeline.
@@ -1061,7 +1063,7 @@ def render(ctx: Context, sections: list[Section], started: datetime, load: str) 
         if r.result != "-" or r.headline
     ]
     lines = [
-        "# content-gen benchmarks",
+        "## Speed, overhead and memory (bench/bench.py)",
         "",
         f"- Date: {started.isoformat(timespec='seconds')}",
         f"- Machine: {os.cpu_count()} cores (`os.cpu_count()`), {platform.platform()}, "
@@ -1083,12 +1085,12 @@ def render(ctx: Context, sections: list[Section], started: datetime, load: str) 
             f"{1 / args.scale:g} times as much against the API time as the aims assume."
         ),
         "",
-        "## Summary",
+        "### Summary",
         "",
         table(["#", "figure", "measured", "aim", "result"], summary),
     ]
     for section in sections:
-        lines += ["", f"## {section.number}. {section.title}", ""]
+        lines += ["", f"### {section.number}. {section.title}", ""]
         lines.append(
             table(
                 ["figure", "measured", "aim", "result"],
@@ -1218,8 +1220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory_section(procs, calendar_memory),
         ]
         report = render(ctx, sections, started, f"{load} at start, {load_average()} at end")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
+    write_section("speed", report, args.out)
     log(f"wrote {args.out}")
     return 0
 

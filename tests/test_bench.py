@@ -50,15 +50,15 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
     assert re.search(r"^- Machine: \d+ cores", report, re.MULTILINE)
     assert "- Command: `python bench/bench.py --smoke --out " in report
     for number, title in SECTIONS.items():
-        heading = f"\n## {number}. {title}\n"
+        heading = f"\n### {number}. {title}\n"
         assert heading in report, heading
-        section = report.split(heading, 1)[1].split("\n## ", 1)[0]
+        section = report.split(heading, 1)[1].split("\n### ", 1)[0]
         cells = measured(section)
         if number in (6, 7):  # every figure of the calendar runs, not just some
             assert cells and all(NUMBER.fullmatch(c) for c in cells), (title, cells)
         else:
             assert cells and any(NUMBER.fullmatch(c) for c in cells), (title, cells)
-    summary = report.split("\n## Summary\n", 1)[1].split("\n## ", 1)[0]
+    summary = report.split("\n### Summary\n", 1)[1].split("\n### ", 1)[0]
     assert re.search(r"\| (pass|\*\*miss\*\*) \|", summary)
     verdict = r"(pass|\*\*miss\*\*)"
     assert re.search(
