@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,10 @@ from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import UsageError
+from .files import read_text
 from .inputs import AUDIENCE_MAX_CHARS
+
+ENV_FILE_MAX_BYTES = 100_000
 
 DEFAULT_MODEL = "gemini-3.8-flash"
 # A judge from another model than the writer reduces self-preference bias.
@@ -25,6 +29,7 @@ ENV_NAMES: dict[str, str] = {
     "output_dir": "CONTENT_GEN_OUTPUT_DIR",
     "request_timeout": "CONTENT_GEN_REQUEST_TIMEOUT",
     "max_retries": "CONTENT_GEN_MAX_RETRIES",
+    "max_wait": "CONTENT_GEN_MAX_WAIT",
     "rpm": "CONTENT_GEN_RPM",
     "max_concurrency": "CONTENT_GEN_MAX_CONCURRENCY",
     "audience": "CONTENT_GEN_AUDIENCE",
@@ -53,8 +58,11 @@ class Settings(BaseModel):
     judge_model: str = Field(DEFAULT_JUDGE_MODEL, pattern=_MODEL_NAME)
     max_revisions: int = Field(2, ge=0, le=10)
     output_dir: Path = Path("output")
-    request_timeout: float = Field(60.0, gt=0, le=3600)
+    # The SDK takes whole milliseconds and treats 0 as "no timeout": under 1 ms cannot be kept.
+    request_timeout: float = Field(60.0, ge=0.001, le=3600)
     max_retries: int = Field(4, ge=0, le=20)
+    #: The longest a request waits before a retry; a server asking for longer fails it at once.
+    max_wait: float = Field(120.0, ge=1, le=3600)
     rpm: int = Field(0, ge=0, le=1_000_000, description="requests per minute; 0 = no limit")
     max_concurrency: int = Field(8, ge=1, le=256)
     audience: str = Field(DEFAULT_AUDIENCE, min_length=1, max_length=AUDIENCE_MAX_CHARS)
@@ -70,6 +78,12 @@ class Settings(BaseModel):
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("output_dir", "prompts_dir", mode="before")
+    @classmethod
+    def _home(cls, value: object) -> object:
+        # "~/content" from .env or the environment: no shell has expanded it.
+        return Path(value).expanduser() if isinstance(value, str | Path) else value
 
     def public(self) -> dict[str, Any]:
         """The settings as recorded in run.json: no secrets, paths as strings."""
@@ -87,9 +101,7 @@ def load_settings(
     Raises UsageError naming the setting, where it came from and the bad value.
     """
     environ = {} if environ is None else environ
-    file_values: Mapping[str, str | None] = (
-        dotenv_values(env_file) if env_file is not None and env_file.is_file() else {}
-    )
+    file_values = _env_file(env_file)
     layers: list[tuple[str, Mapping[str, Any]]] = [
         (".env", file_values),
         ("environment", environ),
@@ -130,6 +142,14 @@ def load_settings(
             f"{high}: {settings.blog_max_words}"
         )
     return settings
+
+
+def _env_file(path: Path | None) -> Mapping[str, str | None]:
+    """The `.env` file's settings; none if there is no such file."""
+    if path is None or not (path.exists() or path.is_symlink()):
+        return {}
+    text = read_text(path, label="settings file", limit=ENV_FILE_MAX_BYTES)
+    return dotenv_values(stream=io.StringIO(text))
 
 
 def _describe(exc: ValidationError, values: Mapping[str, Any], origin: Mapping[str, str]) -> str:

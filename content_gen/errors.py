@@ -3,10 +3,12 @@
 ContentGenError
 ├── UsageError            bad input or configuration; caught before any API call (exit 2)
 │   └── PromptError       a prompt template is missing or uses an unknown variable
-├── LLMError              a model call failed for good; fails one channel, never the run
-│   ├── PermanentAPIError 400/401/403/404: retrying cannot help
+├── LLMError              a model call failed for good; fails one channel
+│   ├── PermanentAPIError 400/403/404: retrying cannot help
 │   ├── TransientAPIError 429/5xx, timeouts, dropped connections: retried, then raised
-│   └── ReplyError        the reply came back but is unusable (blocked, empty, cut, off-schema)
+│   ├── ReplyError        the reply came back but is unusable (blocked, empty, cut, off-schema)
+│   └── RunHalted         a fact about the whole run (a spent daily quota, a rejected key, a
+│                         storm of 429s): every channel stops and the work waits for next run
 └── Interrupted           the run was stopped (Ctrl-C) before this piece of work finished
 """
 
@@ -32,6 +34,8 @@ class LLMError(ContentGenError):
     reason: str = "api_error"
     #: The CallRecord of the failed call (tries, tokens spent), set by the client.
     record: object | None = None
+    #: Whether asking again may give another outcome.
+    retryable: bool = False
 
     def __init__(self, message: str, *, reason: str | None = None) -> None:
         super().__init__(message)
@@ -47,15 +51,37 @@ class TransientAPIError(LLMError):
     """A failure that may pass on its own (rate limit, server error, network)."""
 
     def __init__(
-        self, message: str, *, reason: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        retry_after: float | None = None,
+        retryable: bool = True,
     ) -> None:
         super().__init__(message, reason=reason)
         #: Seconds the server asked us to wait before trying again, if it said.
         self.retry_after = retry_after
+        self.retryable = retryable
 
 
 class ReplyError(LLMError):
-    """The model answered, but the answer cannot be used; asking again may help."""
+    """The model answered, but the answer cannot be used.
+
+    `retryable` says whether asking again can change the answer: a reply cut at the token limit
+    or text off the schema may come out differently; a prompt the safety filter blocked gets
+    the same verdict every time.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None, retryable: bool = True) -> None:
+        super().__init__(message, reason=reason)
+        self.retryable = retryable
+
+
+class RunHalted(LLMError):
+    """Every further call would fail the same way: stop the run, keep what is done.
+
+    The message says what happened and when to try again; the work left waits for the next run.
+    """
 
 
 class Interrupted(ContentGenError):

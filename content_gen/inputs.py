@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UsageError
+from .files import read_text
 
 TOPIC_MAX_CHARS = 300
 AUDIENCE_MAX_CHARS = 500
@@ -17,6 +18,12 @@ BRIEF_MAX_BYTES = 200_000
 def check_topic(raw: str, *, empty_hint: str = "", long_hint: str = "") -> str:
     """The topic with its whitespace collapsed; UsageError if it is empty or too long."""
     topic = " ".join(raw.split())
+    try:
+        topic.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal passed through undecoded
+        raise UsageError(
+            "the topic is not valid UTF-8 text; check your terminal's encoding"
+        ) from None
     if not topic:
         raise UsageError("the topic is empty" + empty_hint)
     if len(topic) > TOPIC_MAX_CHARS:
@@ -38,17 +45,4 @@ def check_audience(raw: str) -> str | None:
 
 def read_brief(path: Path | None, label: str = "--brief") -> str:
     """The brief's text ('' without one); UsageError if it is unreadable, too big or not UTF-8."""
-    if path is None:
-        return ""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
-    if len(data) > BRIEF_MAX_BYTES:
-        raise UsageError(
-            f"{label} {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{label} {path} is not UTF-8 text") from None
+    return "" if path is None else read_text(path, label=label, limit=BRIEF_MAX_BYTES)

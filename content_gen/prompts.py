@@ -11,7 +11,10 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .errors import PromptError
+from .errors import PromptError, UsageError
+from .files import read_text
+
+TEMPLATE_MAX_BYTES = 100_000
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -36,11 +39,11 @@ class PromptLibrary:
             if name not in self._cache:
                 path = self.root / name
                 try:
-                    self._cache[name] = path.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise PromptError(
-                        f"cannot read prompt template {path}: {exc.strerror or exc}"
-                    ) from None
+                    self._cache[name] = read_text(
+                        path, label="prompt template", limit=TEMPLATE_MAX_BYTES
+                    )
+                except UsageError as exc:
+                    raise PromptError(str(exc)) from None
             return self._cache[name]
 
     def check(self, name: str, available: Iterable[str]) -> None:

@@ -42,24 +42,62 @@ def run_dir_name(day: date, topic: str) -> str:
     return f"{day.isoformat()}-{slugify(topic)}"
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A file written in full under a temporary name beside its target; `commit` puts it there.
+
+    Until then a reader, or a run killed at any moment, sees the old file or none, never half;
+    a dead writer's temporary is removed by the next run (`remove_orphans`).
+    """
+
+    tmp: Path
+    target: Path
+    sha256: str
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
+def stage(path: Path, text: str) -> Staged:
+    """Write `text` to a temporary file beside `path` and flush it to disk."""
+    # The pid lets a later run tell a dead writer's leftovers from a live writer's file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    data = text.encode("utf-8")
+    try:
+        # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Staged(tmp, path, hashlib.sha256(data).hexdigest())
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
 
     A reader, or a run killed at any moment, sees the old file or the new one, never half.
     """
-    # The pid lets a later run tell a dead writer's leftovers from a live writer's file.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    stage(path, text).commit()
+
+
+def file_sha256(path: Path) -> str | None:
+    """The file's SHA-256, or None if it cannot be read."""
     try:
-        # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def remove_orphans(directory: Path) -> None:
@@ -68,6 +106,16 @@ def remove_orphans(directory: Path) -> None:
         match = _TMP_NAME.match(tmp.name)
         if match and not pid_alive(int(match.group(1))):
             tmp.unlink(missing_ok=True)
+
+
+def sweep(root: Path) -> None:
+    """`remove_orphans` in every run directory under the output root (a killed `generate`)."""
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return
+    for folder in folders:
+        remove_orphans(folder)
 
 
 def pid_alive(pid: int) -> bool:
@@ -109,6 +157,7 @@ class RunDir:
                     path.mkdir()
                 except FileExistsError:
                     if reuse and path.is_dir():
+                        _check_inside(path, root)
                         break
                     continue
                 break
@@ -119,12 +168,17 @@ class RunDir:
             raise _unwritable(root, exc) from None
         return cls(path)
 
-    def write(self, name: str, text: str) -> Path:
+    def stage(self, name: str, text: str) -> Staged:
+        """`name` written in full under a temporary name; nothing is in place until commit."""
         target = self.path / name
         if target.parent != self.path:
             raise ValueError(f"refusing to write outside the run directory: {name!r}")
-        atomic_write(target, text)
-        return target
+        return stage(target, text)
+
+    def write(self, name: str, text: str) -> Path:
+        staged = self.stage(name, text)
+        staged.commit()
+        return staged.target
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.path / "run.json", manifest)
@@ -136,6 +190,25 @@ class RunDir:
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
+
+    def saved(self, channel: str, manifest: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The channel's record in run.json if its piece is saved here and is still that piece.
+
+        The disk is the truth: a later run adopts such a piece instead of paying for it again,
+        and a piece whose file is gone or was replaced is not counted as done.
+        """
+        manifest = self.read_manifest() if manifest is None else manifest
+        channels = (manifest or {}).get("channels")
+        record = channels.get(channel) if isinstance(channels, dict) else None
+        if not isinstance(record, dict) or record.get("ok") is not True:
+            return None
+        name = record.get("file")
+        if not isinstance(name, str) or Path(name).name != name:
+            return None
+        digest = file_sha256(self.path / name)
+        if digest is None or record.get("sha256") not in (None, digest):
+            return None
+        return record
 
 
 def prepare_root(root: Path) -> None:
@@ -152,6 +225,15 @@ def _unwritable(root: Path, exc: OSError) -> UsageError:
         f"cannot write to output directory {root}: {exc.strerror or exc}; "
         "choose another with --out or CONTENT_GEN_OUTPUT_DIR"
     )
+
+
+def _check_inside(path: Path, root: Path) -> None:
+    """A reused run directory must be a real folder in the output folder, not a link away."""
+    if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
+        raise UsageError(
+            f"{path} is a link to {path.resolve()}, outside the output folder; a run writes only "
+            f"inside {root}{os.sep}: replace the link with a folder"
+        )
 
 
 def _check_writable(path: Path) -> None:

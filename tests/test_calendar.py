@@ -211,7 +211,7 @@ def test_the_example_calendars_are_valid_and_say_the_same() -> None:
         (
             "latin1.csv",
             b"date,topic\n2026-11-20,Caf\xe9\n",
-            "not UTF-8 text; export it as CSV UTF-8",
+            "not UTF-8 text (line 2); export it as CSV UTF-8",
         ),
         ("empty.csv", b"\n\n", "is empty; it needs a header row such as date,topic"),
         ("header.csv", b"date,topic\n", "calendar header.csv has no entries"),

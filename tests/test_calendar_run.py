@@ -559,7 +559,7 @@ def test_run_json_reports_the_run_and_where_everything_stands(env, sleeps, capsy
         (["--max-topics", "0"], ["--max-topics", "from 1 to 16, not '0'"]),
         (["--max-topics", "lots"], ["--max-topics", "not 'lots'"]),
         (["--today", "tomorrow"], ["--today", "'tomorrow' is not in YYYY-MM-DD form"]),
-        (["--ledger", "ledger.txt"], ["cannot use ledger ledger.txt"]),
+        (["--ledger", "ledger.txt"], ["ledger.txt is not an SQLite file"]),
         (["--out", "a-file"], ["cannot write to output directory a-file"]),
         (["--calendar", "missing.csv"], ["cannot read calendar missing.csv"]),
     ],

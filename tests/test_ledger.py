@@ -189,7 +189,7 @@ def test_the_file_is_a_versioned_wal_database(path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"not a database at all, just text" * 10, "cannot use ledger"),
+        (b"not a database at all, just text" * 10, "is not an SQLite file"),
         (None, "is an SQLite file but not a content-gen ledger"),
     ],
 )
@@ -200,12 +200,17 @@ def test_a_file_that_is_not_a_ledger_is_refused(path: Path, content: bytes | Non
     else:
         path.write_bytes(content)
 
+    before = path.read_bytes()
+
     with pytest.raises(UsageError, match=message):
         Ledger.open(path)
+    # Refused before anything wrote to it: not even switched to WAL mode.
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + "-wal").exists()
 
 
 def test_an_unusable_location_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file where a directory should be")
 
-    with pytest.raises(UsageError, match=r"cannot open ledger .*choose another with --ledger"):
+    with pytest.raises(UsageError, match=r"cannot read ledger .*Not a directory; choose another"):
         Ledger.open(tmp_path / "file" / "ledger.sqlite")

@@ -91,7 +91,7 @@ JOB = Job(TOPIC, day=date(2026, 11, 21))
 def test_revision_gets_the_violations_and_only_the_weak_criteria(run_dir: RunDir) -> None:
     llm = ScriptedLLM().then("linkedin", "judge", judgement(FAIL), judgement(PASS))
 
-    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm))
+    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm)).result
 
     assert result.passed and result.best == 2
     revise = next(r for r in llm.requests if r.step == "revise")
@@ -109,7 +109,7 @@ def test_a_judge_parse_failure_is_never_a_score(run_dir: RunDir) -> None:
         "linkedin", "judge", ReplyError("reply did not match", reason="invalid_reply")
     )
 
-    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm))
+    result = run_channel(channels.get("linkedin"), JOB, run_dir, runtime(llm)).result
 
     assert result.status == "failed" and result.score is None
     assert result.error_kind == "invalid_reply"
@@ -119,7 +119,7 @@ def test_a_judge_parse_failure_is_never_a_score(run_dir: RunDir) -> None:
 def test_zero_revisions_means_one_attempt(run_dir: RunDir) -> None:
     llm = ScriptedLLM().then("blog", "judge", judgement(FAIL))
 
-    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, max_revisions=0))
+    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, max_revisions=0)).result
 
     assert result.status == "below_bar" and len(result.attempts) == 1
     assert [r.step for r in llm.requests] == ["draft", "judge"]
@@ -130,7 +130,7 @@ def test_stop_flag_means_no_new_requests_and_no_file(run_dir: RunDir) -> None:
     stop.set()
     llm = ScriptedLLM()
 
-    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, stop=stop))
+    result = run_channel(channels.get("blog"), JOB, run_dir, runtime(llm, stop=stop)).result
 
     assert result.status == "interrupted" and llm.requests == []
     assert not (run_dir.path / "blog.md").exists()

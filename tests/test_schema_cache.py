@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from content_gen import channels
 from content_gen.fake import FakeGemini
 from content_gen.fake import replies as fake_gemini
+from content_gen.llm.gemini import API_VERSION
 from content_gen.llm.seam import LLMRequest
 from content_gen.quality.judge import Judgement
 
@@ -36,7 +37,8 @@ def test_generation_config_is_what_the_sdk_sends_for_the_model(
     for _ in range(2):  # the second request must not see the first one's edits
         reply = llm.generate(LLMRequest("m", "Topic: AI", schema, "other", step))
         assert isinstance(reply.value, schema)
-    sdk = genai.Client(api_key=TEST_KEY, http_options=types.HttpOptions(base_url=fake.url))
+    options = types.HttpOptions(base_url=fake.url, api_version=API_VERSION)
+    sdk = genai.Client(api_key=TEST_KEY, http_options=options)
     sdk.models.generate_content(
         model="m",
         contents="Topic: AI",

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..schedule.calendar import Calendar, Entry, load_calendar
 from ..schedule.ledger import DEFAULT_NAME, Ledger
-from ..schedule.status import NOT_DUE, ChannelState, channel_states
+from ..schedule.status import MISSING, NOT_DUE, ChannelState, channel_states
 from ..schedule.work import WorkStatus
 from .common import (
     EXIT_FAILED,
@@ -34,6 +36,7 @@ from .report import (
     clean,
     cut,
     fit,
+    halted_line,
     print_table,
     progress_line,
     result_cells,
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
-        with Ledger.open(_ledger_path(args, settings)) as ledger:
+        path = _ledger_path(args, settings)
+        with _ledger_errors(path), Ledger.open(path) as ledger:
             if not args.json:
                 mode = " (offline: simulated Gemini)" if args.offline else ""
                 print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
@@ -99,7 +103,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                 force=args.force,
                 on_result=None if args.json else _progress(calendar),
             )
-            states = channel_states(calendar, ledger, today)
+            states = channel_states(calendar, ledger, today, settings.output_dir)
     if args.json:
         report = _status_json(calendar, states, ledger.path, today) | {"run": _run_json(outcome)}
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -113,13 +117,14 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
 def status(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
-    path = _ledger_path(args, _settings(args))
+    settings = _settings(args)
+    path = _ledger_path(args, settings)
     # Reading must not create a ledger: before the first run, everything is simply to do.
     if path.exists():
-        with Ledger.open(path) as ledger:
-            states = channel_states(calendar, ledger, today)
+        with _ledger_errors(path), Ledger.open(path) as ledger:
+            states = channel_states(calendar, ledger, today, settings.output_dir)
     else:
-        states = channel_states(calendar, None, today)
+        states = channel_states(calendar, None, today, settings.output_dir)
     if args.json:
         print(json.dumps(_status_json(calendar, states, path, today), indent=2, ensure_ascii=False))
     else:
@@ -133,7 +138,7 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
 def _load(args: argparse.Namespace) -> Calendar:
     """The calendar, with its notes and invalid rows reported on stderr."""
     path = _calendar_path(args)
-    calendar = load_calendar(path)
+    calendar = load_calendar(path, allow_outside=args.allow_outside_files)
     for note in calendar.notes:
         print(f"content-gen: note: {note}", file=sys.stderr)
     for problem in calendar.problems:
@@ -141,6 +146,21 @@ def _load(args: argparse.Namespace) -> Calendar:
     if not calendar.entries:
         raise UsageError(f"calendar {path} has no valid entries; fix the rows above")
     return calendar
+
+
+@contextmanager
+def _ledger_errors(path: Path) -> Iterator[None]:
+    """A ledger that fails part way (a damaged page, a full disk) is one line, not a traceback.
+
+    Whatever was written is on disk with its run.json, and the next run records it there.
+    """
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise UsageError(
+            f"the ledger {path} failed: {exc}; pieces already written are kept and the next "
+            "run records them (choose another ledger with --ledger if it stays broken)"
+        ) from None
 
 
 def _calendar_path(args: argparse.Namespace) -> Path:
@@ -174,6 +194,8 @@ def _progress(calendar: Calendar) -> Callable[[Entry, ChannelResult], None]:
     lock = threading.Lock()
 
     def show(entry: Entry, result: ChannelResult) -> None:
+        if result.status == "stopped":
+            return  # the one line at the end says why the run stopped
         label = _cut_label(entry, labels)
         line = fit(f"  {label:<{labels}}  {progress_line(result)}", limit)
         with lock:
@@ -237,6 +259,19 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
             f"{_rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
             "above); fixed rows run next time."
         )
+    for run in outcome.entries:
+        for channel in run.adopted:
+            say(
+                f"- {clean(run.entry.label)} {channel}: already saved on disk by a run that "
+                "stopped before recording it; recorded now, not written again."
+            )
+        for channel, reason in run.unrecorded.items():
+            say(
+                f"- {clean(run.entry.label)} {channel}: saved, but the ledger could not record "
+                f"it ({reason}); the next run records it without writing it again."
+            )
+    if outcome.halted is not None:
+        say(halted_line(str(outcome.halted)))
     if outcome.interrupted:
         say("Interrupted: finished channels are recorded; the next run does the rest.")
     print(f"Ledger: {shown(ledger)}")
@@ -258,6 +293,12 @@ def _run_json(outcome: CalendarRun) -> dict[str, Any]:
     return {
         "id": outcome.owner.run_id,
         "interrupted": outcome.interrupted,
+        "halted": str(outcome.halted) if outcome.halted else None,
+        "adopted": [
+            {"entry": run.entry.key, "channel": channel}
+            for run in outcome.entries
+            for channel in run.adopted
+        ],
         "seconds": round(outcome.seconds, 3),
         "usage": outcome.usage.as_dict(),
         "results": [
@@ -315,6 +356,8 @@ def _state_label(state: ChannelState) -> str:
     if state.state == DONE and w is not None:
         label = "done" + (" (below bar)" if w.result == "below_bar" else "")
         return label + (" (simulated)" if w.simulated else "")
+    if state.state == MISSING:
+        return "missing: its file is gone; the next run writes it again"
     if state.state == FAILED and w is not None:
         error = w.error or "no reason recorded"
         if len(error) > ERROR_CHARS:

@@ -20,7 +20,16 @@ from .common import (
     load_settings,
     setup_logging,
 )
-from .report import clean, fit, print_table, progress_line, result_cells, totals_line, width
+from .report import (
+    clean,
+    fit,
+    halted_line,
+    print_table,
+    progress_line,
+    result_cells,
+    totals_line,
+    width,
+)
 
 if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult, TopicResult
@@ -54,11 +63,12 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
 
     from ..pipeline.results import Job
     from ..pipeline.session import Session
-    from ..storage import prepare_root
+    from ..storage import prepare_root, sweep
 
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
+        sweep(settings.output_dir)  # what a killed run left half-written
         job = Job(topic=topic, brief=brief, audience=settings.audience, day=date.today())
         names = ", ".join(c.name for c in channels)
         mode = " (offline: simulated Gemini)" if args.offline else ""
@@ -74,16 +84,23 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             },
             on_result=_print_progress,
         )
+        halted = session.runtime.halt.error
     if args.json:
         print(json.dumps(result.manifest, indent=2, ensure_ascii=False))
     else:
         _print_summary(result, args)
+    if halted is not None:
+        print(halted_line(str(halted)), file=sys.stderr if args.json else sys.stdout)
+    if result.manifest_error:
+        print(f"content-gen: error: {result.manifest_error}", file=sys.stderr)
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _print_progress(result: ChannelResult, run_dir: Path) -> None:
+    if result.status == "stopped":
+        return  # the one line at the end says why every stopped channel stopped
     print(fit("  " + progress_line(result), width(sys.stderr)), file=sys.stderr, flush=True)
 
 

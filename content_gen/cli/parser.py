@@ -155,6 +155,12 @@ def _add_calendar(commands: Any) -> None:
 def _add_calendar_file(parser: argparse.ArgumentParser) -> None:
     """The calendar, as `FILE` or `--calendar FILE`: the same in check, run and status."""
     parser.add_argument(
+        "--allow-outside-files",
+        action="store_true",
+        help="let the calendar's rows name files outside its folder (only if you trust "
+        "everyone who can edit the calendar)",
+    )
+    parser.add_argument(
         "calendar", metavar="FILE", type=Path, nargs="?", help="the calendar (CSV or TOML)"
     )
     parser.add_argument(

@@ -22,6 +22,7 @@ STATUS = {
     "below_bar": "below bar",
     "failed": "FAILED",
     "interrupted": "interrupted",
+    "stopped": "stopped",
 }
 #: The narrowest a shrunk cell gets, so a very narrow terminal still shows something useful.
 MIN_CELL = 12
@@ -64,6 +65,11 @@ def say(text: str, stream: TextIO | None = None) -> None:
             break_on_hyphens=False,
         )
     print(text, file=stream)
+
+
+def halted_line(message: str) -> str:
+    """The one line that says why the whole run stopped and what to do."""
+    return f"Stopped: {message}."
 
 
 def progress_line(result: ChannelResult) -> str:
@@ -144,6 +150,7 @@ def totals_line(results: Sequence[ChannelResult], seconds: float) -> str:
         f"{counts['passed']} passed, {counts['below_bar']} below the bar, "
         f"{counts['failed']} failed"
         + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
+        + (f", {counts['stopped']} stopped" if counts["stopped"] else "")
         + f"; {calls} API calls, {tokens:,} tokens, {seconds:.1f}s"
     )
 

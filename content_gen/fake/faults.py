@@ -37,6 +37,26 @@ class Fault:
         return cls("status", status, message, retry_delay, retry_after)
 
     @classmethod
+    def quota(cls, *, per: str = "minute", retry_delay: float | None = 7) -> Fault:
+        """A 429 for a spent quota, as the API words it: per "minute" or per "day"."""
+        return cls("quota", 429, per, retry_delay)
+
+    @classmethod
+    def bad_key(cls) -> Fault:
+        """The key is rejected: 400 with ErrorInfo API_KEY_INVALID, as the API answers."""
+        return cls("bad_key", 400)
+
+    @classmethod
+    def drip(cls, seconds: float, chunk: int = 16) -> Fault:
+        """Send the reply a few bytes every `seconds`: every read succeeds, the whole is late."""
+        return cls("drip", seconds=seconds, status=chunk)
+
+    @classmethod
+    def finish(cls, reason: str) -> Fault:
+        """A candidate with no text that ended for `reason` (e.g. PROHIBITED_CONTENT)."""
+        return cls("finish", message=reason)
+
+    @classmethod
     def drop(cls) -> Fault:
         """Close the connection without answering."""
         return cls("drop")

@@ -34,18 +34,78 @@ _FIXES = {
 }
 
 
+RPC = "type.googleapis.com/google.rpc."
+RATE_LIMITS_URL = "https://ai.google.dev/gemini-api/docs/rate-limits"
+PER_MINUTE = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"
+PER_DAY = "GenerateRequestsPerDayPerProjectPerModel-FreeTier"
+
+
 def error_body(
-    code: int, message: str, status: str, *, retry_delay: float | None = None
+    code: int,
+    message: str,
+    status: str,
+    *,
+    retry_delay: float | None = None,
+    details: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """An error as the API sends it: `{"error": {code, message, status, details}}`."""
     error: dict[str, Any] = {"code": code, "message": message, "status": status}
+    items = list(details or [])
     if retry_delay is not None:
-        error["details"] = [
-            {
-                "@type": "type.googleapis.com/google.rpc.RetryInfo",
-                "retryDelay": f"{retry_delay:g}s",
-            }
-        ]
+        items.append({"@type": RPC + "RetryInfo", "retryDelay": f"{retry_delay:g}s"})
+    if items:
+        error["details"] = items
     return {"error": error}
+
+
+def quota_body(model: str, quota_id: str, retry_delay: float | None) -> dict[str, Any]:
+    """A 429 as the API sends it: which quota (QuotaFailure), where to read about it, when."""
+    per = "day" if "PerDay" in quota_id else "minute"
+    violation = {
+        "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+        "quotaId": quota_id,
+        "quotaDimensions": {"location": "global", "model": model},
+        "quotaValue": "250" if per == "day" else "10",
+    }
+    return error_body(
+        429,
+        f"You exceeded your current quota, please check your plan and billing details. "
+        f"* Quota exceeded for metric: {violation['quotaMetric']}, limit: "
+        f"{violation['quotaValue']}, model: {model}",
+        "RESOURCE_EXHAUSTED",
+        retry_delay=retry_delay,
+        details=[
+            {"@type": RPC + "QuotaFailure", "violations": [violation]},
+            {
+                "@type": RPC + "Help",
+                "links": [
+                    {"description": "Learn more about Gemini API quotas", "url": RATE_LIMITS_URL}
+                ],
+            },
+        ],
+    )
+
+
+def bad_key_body() -> dict[str, Any]:
+    """A rejected key: 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID."""
+    return error_body(
+        400,
+        "API key not valid. Please pass a valid API key.",
+        "INVALID_ARGUMENT",
+        details=[
+            {
+                "@type": RPC + "ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "generativelanguage.googleapis.com"},
+            },
+            {
+                "@type": RPC + "LocalizedMessage",
+                "locale": "en-US",
+                "message": "API key not valid. Please pass a valid API key.",
+            },
+        ],
+    )
 
 
 def tokens(text: str) -> int:
@@ -57,22 +117,30 @@ def usage_meta(prompt: str, text: str) -> dict[str, int]:
     return {
         "promptTokenCount": prompt_tokens,
         "candidatesTokenCount": output_tokens,
-        "thoughtsTokenCount": 0,
-        "totalTokenCount": prompt_tokens + output_tokens,
+        "thoughtsTokenCount": THOUGHT_TOKENS if text else 0,
+        "totalTokenCount": prompt_tokens + output_tokens + (THOUGHT_TOKENS if text else 0),
     }
 
 
-def response(text: str, prompt: str, finish: str) -> dict[str, Any]:
+#: What the fake "thinks" before each answer: Gemini 2.5 and 3 think by default, and the
+#: thought tokens are billed as output.
+THOUGHT = "Planning the reply: check the schema's fields, then write each one."
+THOUGHT_TOKENS = tokens(THOUGHT)
+
+
+def response(text: str, prompt: str, finish: str, model: str = "") -> dict[str, Any]:
+    """A reply as the API sends it, a thought part before the answer."""
+    parts = [{"text": THOUGHT, "thought": True}, {"text": text}] if text else [{"text": text}]
     return {
         "candidates": [
             {
-                "content": {"role": "model", "parts": [{"text": text}]},
+                "content": {"role": "model", "parts": parts},
                 "finishReason": finish,
                 "index": 0,
             }
         ],
         "usageMetadata": usage_meta(prompt, text),
-        "modelVersion": "fake-gemini",
+        "modelVersion": f"{model}-001" if model else "fake-gemini",
         "responseId": f"fake-{time.monotonic_ns()}",
     }
 

@@ -21,28 +21,20 @@ from __future__ import annotations
 import json
 import random
 import re
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
+from ..llm.gemini import API_VERSION
 from . import prose, replies
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
 from .routing import Router
-
-_STATUS_NAMES = {
-    400: "INVALID_ARGUMENT",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
+from .wire import Wire
 
 
 @dataclass(frozen=True)
@@ -82,6 +74,8 @@ class FakeGemini:
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
         port: int = 0,
+        on_drip: Callable[[], object] | None = None,
+        cached_tokens: int = 0,
     ) -> None:
         self.latency = latency
         self.judge_fail_rate = judge_fail_rate
@@ -89,6 +83,10 @@ class FakeGemini:
         self.rpm_limit = rpm_limit
         self.missing_models = missing_models
         self.valid_keys = valid_keys
+        #: Called after each piece of a dripping reply; tests move their clock on here.
+        self.on_drip = on_drip
+        #: Reported as cachedContentTokenCount (of the prompt tokens) in every reply.
+        self.cached_tokens = cached_tokens
         self.requests: list[Seen] = []
         self._clock = clock
         self._random = random.Random(seed)
@@ -104,7 +102,7 @@ class FakeGemini:
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> FakeGemini:
-        handler = type("Handler", (_Handler,), {"fake": self})
+        handler = type("Handler", (_Handler,), {"fake": self, "released": self._released})
         server = ThreadingHTTPServer(("127.0.0.1", self._port), handler, bind_and_activate=False)
         server.request_queue_size = 256  # the default 5 drops bursts of parallel calls
         server.daemon_threads = True
@@ -208,12 +206,21 @@ class FakeGemini:
             self.requests.append(seen)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Wire):
     fake: FakeGemini
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; without this, Nagle's algorithm and
-    # delayed ACKs add ~40 ms to every reply.
-    disable_nagle_algorithm = True
+
+    def tick(self) -> None:
+        if self.fake.on_drip is not None:
+            self.fake.on_drip()
+
+    def _send_json(
+        self, status: int, data: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> None:
+        usage = data.get("usageMetadata")
+        if self.fake.cached_tokens and isinstance(usage, dict):
+            prompt = usage.get("promptTokenCount", 0)
+            usage["cachedContentTokenCount"] = min(self.fake.cached_tokens, prompt)
+        super()._send_json(status, data, headers)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read fake.requests
         pass
@@ -222,10 +229,11 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
-        match = re.search(r"/models/([^/:]+):generateContent$", self.path.split("?")[0])
+        match = re.search(r"^/([^/]+)/models/([^/:]+):generateContent$", self.path.split("?")[0])
         if match is None:
             self._send_json(404, error_body(404, f"no such method: {self.path}", "NOT_FOUND"))
             return
+        version, self.model = match.groups()
         try:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
@@ -233,7 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
                 400, error_body(400, "Invalid JSON payload received.", "INVALID_ARGUMENT")
             )
             return
-        model = match.group(1)
+        model = self.model
         prompt = replies.prompt_text(body)
         topic = replies.field(prompt, "Topic") or ""
         route = fake._router.route(replies.schema_of(body), prompt, topic)
@@ -256,32 +264,26 @@ class _Handler(BaseHTTPRequestHandler):
 
         if not key or (fake.valid_keys is not None and key not in fake.valid_keys):
             log("400")
-            self._send_json(
-                400,
-                error_body(
-                    400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT"
-                ),
-            )
+            self._send_json(400, replies.bad_key_body())
             return
-        if model in fake.missing_models:
+        if version != API_VERSION or model in fake.missing_models:
+            # The real API's words: the fix may be the version, not the model.
             log("404")
             self._send_json(
                 404,
-                error_body(404, f"models/{model} is not found for API version v1", "NOT_FOUND"),
+                error_body(
+                    404,
+                    f"models/{model} is not found for API version {version}, or is not "
+                    "supported for generateContent. Call ListModels to see the list of "
+                    "available models and their supported methods.",
+                    "NOT_FOUND",
+                ),
             )
             return
         wait = fake._over_quota()
         if wait is not None:
             log("429")
-            self._send_json(
-                429,
-                error_body(
-                    429,
-                    "Resource has been exhausted (e.g. check quota).",
-                    "RESOURCE_EXHAUSTED",
-                    retry_delay=wait,
-                ),
-            )
+            self._send_json(429, replies.quota_body(model, replies.PER_MINUTE, wait))
             return
 
         delay = fake._latency(route.channel)
@@ -306,92 +308,6 @@ class _Handler(BaseHTTPRequestHandler):
                 topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
             )
         return replies.from_schema(replies.schema_of(body), topic or "the topic")
-
-    def _send_reply(
-        self, data: dict[str, Any], prompt: str, finish: str = "STOP", text: str | None = None
-    ) -> None:
-        text = json.dumps(data, ensure_ascii=False) if text is None else text
-        self._send_json(200, replies.response(text, prompt, finish))
-
-    def _send_fault(self, fault: Fault, answer: dict[str, Any], prompt: str) -> None:
-        if fault.kind == "status":
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            status_name = _STATUS_NAMES.get(fault.status, "UNKNOWN")
-            self._send_json(
-                fault.status,
-                error_body(
-                    fault.status,
-                    fault.message or f"fake {fault.status}",
-                    status_name,
-                    retry_delay=fault.retry_delay,
-                ),
-                headers,
-            )
-        elif fault.kind == "drop":
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-        elif fault.kind == "hang":
-            self.fake._released.wait(fault.seconds)
-            self.close_connection = True
-        elif fault.kind == "blocked":
-            self._send_json(
-                200,
-                {
-                    "promptFeedback": {"blockReason": "SAFETY"},
-                    "usageMetadata": {
-                        "promptTokenCount": replies.tokens(prompt),
-                        "totalTokenCount": replies.tokens(prompt),
-                    },
-                },
-            )
-        elif fault.kind == "safety":
-            self._send_json(
-                200,
-                {
-                    "candidates": [{"finishReason": "SAFETY", "index": 0}],
-                    "usageMetadata": replies.usage_meta(prompt, ""),
-                },
-            )
-        elif fault.kind == "empty":
-            self._send_json(
-                200, {"candidates": [], "usageMetadata": replies.usage_meta(prompt, "")}
-            )
-        elif fault.kind == "max_tokens":
-            full = json.dumps(answer)
-            self._send_reply({}, prompt, "MAX_TOKENS", full[: len(full) // 2])
-        elif fault.kind == "malformed":
-            self._send_reply({}, prompt, text="Sure! Here is your content: not JSON")
-        elif fault.kind == "reply":
-            self._send_reply(dict(fault.data or {}), prompt)
-        elif fault.kind == "off_schema":
-            self._send_reply({"unexpected": "shape"}, prompt)
-        elif fault.kind == "not_json":
-            self._send_raw(200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
-        else:
-            raise ValueError(f"unknown fault {fault.kind!r}")
-
-    def _send_json(
-        self, status: int, data: dict[str, Any], headers: Mapping[str, str] | None = None
-    ) -> None:
-        self._send_raw(status, json.dumps(data).encode(), "application/json", headers)
-
-    def _send_raw(
-        self,
-        status: int,
-        payload: bytes,
-        content_type: str,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", f"{content_type}; charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (timeout); nothing to do
 
 
 def _outcome(fault: Fault | None) -> str:

@@ -1,37 +1,44 @@
 """The Gemini client: the production implementation of the LLM seam (`seam.py`).
 
-It owns everything between "ask for this schema" and "here is a validated
-object": the shared limiter, the per-request timeout, retries with backoff (honouring the
-server's retry delay, which the SDK ignores), and turning odd replies and SDK errors into
-errors with a reason and a message that says what to do. google-genai is imported only
-when the first request is made, so `--help` and usage errors never pay for it.
+It owns everything between "ask for this schema" and "here is a validated object": the shared
+limiter, a deadline for each whole request (the SDK's timeout is per read), retries with
+backoff that honour the server's retry delay (which the SDK ignores) up to a cap, a breaker for
+storms of 429s, and turning odd replies and SDK errors into errors with a reason and a message
+that says what to do. google-genai is imported only when the first request is made, so `--help`
+and usage errors never pay for it.
+
+The API version is pinned (`API_VERSION`) rather than left to the SDK, whose default moved
+from v1beta to v1 in 3.0: v1beta carries every endpoint the tool uses (the Batch API among
+them), and the fake Gemini refuses the other version so that a change is noticed.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import math
 import random
-import re
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from pydantic import BaseModel
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from ..errors import (
     Interrupted,
     LLMError,
-    PermanentAPIError,
     ReplyError,
+    RunHalted,
     TransientAPIError,
     UsageError,
 )
 from ..redact import redactor
+from . import replies
+from .api_errors import classify_api_error
 from .limiter import Limiter
 from .seam import CallRecord, LLMReply, LLMRequest, Usage
 
@@ -40,9 +47,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("content_gen.llm")
 
-# Finish reasons that mean the reply was withheld for policy reasons.
-_BLOCKED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"}
-_TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+API_VERSION = "v1beta"
+#: Where requests go unless GOOGLE_GEMINI_BASE_URL says otherwise. Always passed to the SDK, so
+#: that it never reads the variable itself (it would take one the tool ignores, such as spaces).
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/"
+#: Refusals (429) in a row, across every channel, after which the run stops instead of queueing
+#: more requests a storm would refuse too.
+BREAKER = 12
 
 
 @dataclass
@@ -52,6 +63,7 @@ class _Try:
     usage: Usage = field(default_factory=Usage)
     problems: list[str] = field(default_factory=list)
     tries: int = 0
+    model_version: str | None = None
 
 
 class GeminiLLM:
@@ -78,7 +90,7 @@ class GeminiLLM:
                 "no API key: set GEMINI_API_KEY in the environment or in .env "
                 "(get one at https://aistudio.google.com/apikey), or try --offline"
             )
-        self._base_url = base_url or settings.base_url
+        self._base_url = base_url or settings.base_url or DEFAULT_BASE_URL
         self._limiter = limiter
         self._stop = stop
         self._sleep = sleep or stop.wait  # a wait that Ctrl-C (the stop flag) cuts short
@@ -87,6 +99,8 @@ class GeminiLLM:
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._schemas: dict[type[BaseModel], dict[str, Any]] = {}
+        self._refused = 0  # 429s in a row, across every channel
+        self._refused_lock = threading.Lock()
         self.redact = redactor(self._api_key)
 
     def connect(self) -> None:
@@ -100,7 +114,7 @@ class GeminiLLM:
         started = self._clock()
         retrying = Retrying(
             stop=stop_after_attempt(self._settings.max_retries + 1),
-            retry=retry_if_exception_type((TransientAPIError, ReplyError)),
+            retry=retry_if_exception(lambda exc: isinstance(exc, LLMError) and exc.retryable),
             wait=self._backoff,
             sleep=self._sleep_or_stop,
             before_sleep=lambda rs: self._log_retry(request, state, rs),
@@ -121,6 +135,7 @@ class GeminiLLM:
             self._clock() - started,
             state.usage,
             tuple(state.problems),
+            state.model_version,
         )
 
     # -- one request ------------------------------------------------------------------------
@@ -134,6 +149,8 @@ class GeminiLLM:
         with self._limiter.slot() as waited:
             state.tries += 1
             state.usage += Usage(calls=1)  # a request sent, whether or not a reply comes back
+            if request.meter is not None:
+                request.meter.sent()
             sent = self._clock()
             try:
                 response = client.models.generate_content(
@@ -144,10 +161,14 @@ class GeminiLLM:
                 state.problems.append(error.reason)
                 self._log_try(request, state.tries, error.reason, sent, waited)
                 raise error from None
-        usage = _usage(response)
-        state.usage += usage
+            finally:
+                if request.meter is not None:
+                    request.meter.answered()
+        self._refusal(False)
+        state.usage += replies.usage(response)
+        state.model_version = replies.model_version(response) or state.model_version
         try:
-            value = _validate(response, request.schema)
+            value = replies.validate(response, request.schema)
         except ReplyError as error:
             state.problems.append(error.reason)
             self._log_try(request, state.tries, error.reason, sent, waited)
@@ -161,13 +182,23 @@ class GeminiLLM:
                 from google import genai
                 from google.genai import types
 
-                # The SDK has no timeout by default and takes it in milliseconds.
-                options: dict[str, Any] = {"timeout": int(self._settings.request_timeout * 1000)}
-                if self._base_url:
-                    options["base_url"] = self._base_url
-                self._client = genai.Client(
-                    api_key=self._api_key, http_options=types.HttpOptions(**options)
+                from .deadline import Deadline
+
+                # A finish reason newer than the SDK is read as-is (and not retried, see
+                # replies.py); the SDK's warning about it would only clutter the terminal.
+                warnings.filterwarnings(
+                    "ignore", r".* is not a valid \w+$", UserWarning, r"google\.genai\."
                 )
+
+                timeout = self._settings.request_timeout
+                options = types.HttpOptions(
+                    base_url=self._base_url,
+                    api_version=API_VERSION,
+                    # Per read, in whole milliseconds; the deadline bounds the whole request.
+                    timeout=math.ceil(timeout * 1000),
+                    client_args={"event_hooks": Deadline(timeout, self._clock).hooks()},
+                )
+                self._client = genai.Client(api_key=self._api_key, http_options=options)
                 self._types = types
                 _build_deferred_models(types)
             return self._client, self._types
@@ -191,13 +222,16 @@ class GeminiLLM:
         from google.genai import errors as genai_errors
 
         if isinstance(exc, genai_errors.APIError):
-            return self._api_error(exc, request)
+            error = classify_api_error(
+                exc, request, max_wait=self._settings.max_wait, redact=self.redact
+            )
+            return self._refusal(error.reason == "rate_limited") or error
         name = type(exc).__name__
         module = type(exc).__module__.split(".")[0]
         if module in {"httpx", "httpx2", "httpcore"}:
             if "Timeout" in name:
                 return TransientAPIError(
-                    f"no reply within {self._settings.request_timeout:g}s "
+                    f"no complete reply within {self._settings.request_timeout:g}s "
                     "(CONTENT_GEN_REQUEST_TIMEOUT)",
                     reason="timeout",
                 )
@@ -211,41 +245,29 @@ class GeminiLLM:
             )
         raise exc
 
-    def _api_error(self, exc: Any, request: LLMRequest) -> LLMError:
-        code = int(getattr(exc, "code", 0) or 0)
-        status = getattr(exc, "status", None) or ""
-        detail = self.redact(str(getattr(exc, "message", "") or "")).strip()
-        where = f"{code} {status}".strip()
-        if code in _TRANSIENT_STATUS or code >= 500:
-            reason = "rate_limited" if code == 429 else "server_error"
-            return TransientAPIError(
-                f"{where}: {detail or 'the API is busy'}",
-                reason=reason,
-                retry_after=_retry_after(exc) if code == 429 else None,
-            )
-        if code == 404:
-            return PermanentAPIError(
-                f"model not found: {request.model}; set {request.model_setting} to a model "
-                "your key can use",
-                reason="model_not_found",
-            )
-        if code in (401, 403) or "api key" in detail.lower():
-            return PermanentAPIError(
-                f"API key not valid or not allowed ({where}): {detail}; check GEMINI_API_KEY",
-                reason="auth",
-            )
-        return PermanentAPIError(f"request refused ({where}): {detail}", reason="bad_request")
+    def _refusal(self, refused: bool) -> RunHalted | None:
+        """Count 429s in a row; past the breaker, the run stops rather than queue more."""
+        with self._refused_lock:
+            self._refused = self._refused + 1 if refused else 0
+            tripped = self._refused >= BREAKER
+        if not tripped:
+            return None
+        return RunHalted(
+            f"the API refused {BREAKER} requests in a row (429 RESOURCE_EXHAUSTED); the quota "
+            "is spent for now. Finished work is kept; run again later, or lower CONTENT_GEN_RPM",
+            reason="rate_limited",
+        )
 
     # -- waiting ----------------------------------------------------------------------------
 
     def _backoff(self, state: RetryCallState) -> float:
         """Doubling from 1 s (capped at 32 s), the upper half jittered, never shorter than what
-        the server asked for."""
+        the server asked for and never longer than CONTENT_GEN_MAX_WAIT."""
         exc = state.outcome.exception() if state.outcome else None
         base = min(1.0 * 2 ** (state.attempt_number - 1), 32.0)
         wait = base / 2 + base / 2 * self._jitter()
         hint = getattr(exc, "retry_after", None)
-        return max(wait, hint) if hint else wait
+        return min(max(wait, hint) if hint else wait, self._settings.max_wait)
 
     def _sleep_or_stop(self, seconds: float) -> None:
         self._sleep(seconds)
@@ -302,73 +324,3 @@ def _build_deferred_models(types: Any) -> None:
         types.Part,
     ):
         model.model_rebuild()
-
-
-def _usage(response: Any) -> Usage:
-    """The reply's tokens; the request itself was counted when it was sent."""
-    meta = getattr(response, "usage_metadata", None)
-    if meta is None:
-        return Usage()
-    prompt = meta.prompt_token_count or 0
-    output = (meta.candidates_token_count or 0) + (meta.thoughts_token_count or 0)
-    return Usage(0, prompt, output, meta.total_token_count or prompt + output)
-
-
-def _validate(response: Any, schema: type[BaseModel]) -> BaseModel:
-    """The reply as a `schema` instance, or a ReplyError that names why it cannot be one."""
-    feedback = getattr(response, "prompt_feedback", None)
-    if feedback is not None and feedback.block_reason is not None:
-        reason = _enum_name(feedback.block_reason)
-        raise ReplyError(f"prompt blocked by the safety filter ({reason})", reason="blocked")
-    candidates = response.candidates or []
-    if not candidates:
-        raise ReplyError("the reply was empty (no candidates)", reason="empty")
-    finish = _enum_name(candidates[0].finish_reason)
-    if finish == "MAX_TOKENS":
-        raise ReplyError("reply cut at the token limit (MAX_TOKENS)", reason="max_tokens")
-    if finish in _BLOCKED:
-        raise ReplyError(f"reply blocked by the safety filter ({finish})", reason="blocked")
-    text = response.text
-    if not text or not text.strip():
-        raise ReplyError(f"the reply was empty (finish reason {finish or 'none'})", reason="empty")
-    try:
-        return schema.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "reply"
-        raise ReplyError(
-            f"reply did not match the {schema.__name__} schema ({where}: {first['msg']})",
-            reason="invalid_reply",
-        ) from None
-
-
-def _enum_name(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(getattr(value, "name", value)).upper()
-
-
-_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
-
-
-def _retry_after(exc: Any) -> float | None:
-    """Seconds to wait from a 429: the body's RetryInfo.retryDelay, else Retry-After."""
-    details = getattr(exc, "details", None)
-    error = details.get("error", {}) if isinstance(details, dict) else {}
-    for item in error.get("details", []) if isinstance(error, dict) else []:
-        if isinstance(item, dict) and str(item.get("@type", "")).endswith("google.rpc.RetryInfo"):
-            match = _DELAY.match(str(item.get("retryDelay", "")))
-            if match:
-                return float(match.group(1))
-    response = getattr(exc, "response", None)
-    header = getattr(response, "headers", {}).get("retry-after") if response is not None else None
-    if header:
-        try:
-            return max(float(header), 0.0)
-        except ValueError:
-            try:
-                when = parsedate_to_datetime(header)
-                return max(when.timestamp() - time.time(), 0.0)
-            except (TypeError, ValueError):
-                return None
-    return None

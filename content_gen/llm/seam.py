@@ -7,7 +7,8 @@ failed call's cost is still counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import asdict, astuple, dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -16,26 +17,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Usage:
+    """Requests sent and tokens billed. Counts add up: `a + b` is both together."""
+
     calls: int = 0
-    prompt_tokens: int = 0
+    prompt_tokens: int = 0  # includes the cached ones
     output_tokens: int = 0  # candidates + thoughts: both are billed as output
     total_tokens: int = 0
+    cached_tokens: int = 0  # of prompt_tokens, served from the API's cache (billed less)
+    thought_tokens: int = 0  # of output_tokens, spent thinking
 
     def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.calls + other.calls,
-            self.prompt_tokens + other.prompt_tokens,
-            self.output_tokens + other.output_tokens,
-            self.total_tokens + other.total_tokens,
-        )
+        return Usage(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "calls": self.calls,
-            "prompt_tokens": self.prompt_tokens,
-            "output_tokens": self.output_tokens,
-            "total_tokens": self.total_tokens,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -50,6 +45,33 @@ class LLMRequest:
     model_setting: str = "CONTENT_GEN_MODEL"
     #: How log lines name the request's channel (and topic, when several run at once).
     log_tag: str = ""
+    #: Told of each request as it goes out and comes back, so that one cut short still counts.
+    meter: Meter | None = None
+
+
+class Meter:
+    """Counts a channel's requests as they are sent and answered, across threads.
+
+    A request still in flight when the run is stopped (Ctrl-C) was sent and may be billed; the
+    meter is how the run's record counts it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sent = self._answered = 0
+
+    def sent(self) -> None:
+        with self._lock:
+            self._sent += 1
+
+    def answered(self) -> None:
+        with self._lock:
+            self._answered += 1
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._sent - self._answered
 
 
 @dataclass(frozen=True)
@@ -62,11 +84,14 @@ class CallRecord:
     seconds: float
     usage: Usage
     problems: tuple[str, ...] = ()
+    #: The model version the API says answered (it may route a name to another model).
+    model_version: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "step": self.step,
             "model": self.model,
+            "model_version": self.model_version,
             "tries": self.tries,
             "seconds": round(self.seconds, 3),
             "tokens": self.usage.as_dict(),

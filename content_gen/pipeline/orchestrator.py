@@ -2,8 +2,9 @@
 
 Errors are caught twice: inside the worker (which returns a failed result) and around
 `future.result()` (in case the worker itself breaks), so a channel can only ever fail itself.
-The manifest, run.json, is rewritten after every channel, so a killed run still leaves an
-accurate record of what it finished.
+The manifest, run.json, is rewritten after every channel, and a channel's piece is put in
+place only once run.json records it: a piece on disk is always one its run.json knows, so a
+killed run can be resumed without paying for it again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from ..channels.base import Channel
 from ..llm.seam import Usage
 from ..storage import RunDir
 from .fanout import fan_out
-from .results import ChannelResult, Job, TopicResult
+from .results import ChannelResult, Job, Status, TopicResult
 from .runtime import Runtime
-from .worker import run_channel
+from .tally import Tally
+from .worker import ChannelRun, run_channel
 
 log = logging.getLogger("content_gen.orchestrator")
 
@@ -41,26 +43,28 @@ def run_topic(
     redo stay in the manifest (a resumed calendar entry redoing only its failed channel).
     """
     record = _Record(job, run_dir, rt, manifest_extra, keep_earlier, [c.name for c in channels])
+    tallies = {channel.name: Tally() for channel in channels}
 
-    def collected(channel: Channel, result: ChannelResult) -> None:
-        record.add(result)
+    def collected(channel: Channel, run: ChannelRun) -> None:
+        result = record.add(run)
         if on_result is not None:
             on_result(result)
 
-    def crashed(channel: Channel, exc: Exception) -> ChannelResult:
+    def crashed(channel: Channel, exc: Exception) -> ChannelRun:
         log.debug("worker crashed", exc_info=exc, extra={"channel": channel.name})
-        return ChannelResult.failed(channel.name, exc, rt.redact)
+        attempts = tallies[channel.name].snapshot(rt.clock())
+        return ChannelRun(ChannelResult.failed(channel.name, exc, rt.redact, attempts=attempts))
 
     interrupted = fan_out(
         channels,
-        lambda channel: run_channel(channel, job, run_dir, rt),
+        lambda channel: run_channel(channel, job, run_dir, rt, tallies[channel.name]),
         workers=1 if sequential else len(channels),
         stop=rt.stop,
         on_done=collected,
         on_crash=crashed,
         name="content-gen",
     )
-    return record.finish(interrupted)
+    return record.finish(interrupted, tallies)
 
 
 class _Record:
@@ -87,34 +91,74 @@ class _Record:
         # In the requested order, whatever order they finish in.
         self.slots: dict[str, ChannelResult | None] = dict.fromkeys(names)
         self.final: dict[str, Any] | None = None
+        #: Why run.json could not be written (a full disk, a deleted folder), if it could not.
+        self.manifest_error: str | None = None
 
     def results(self) -> dict[str, ChannelResult]:
         return {name: r for name, r in self.slots.items() if r is not None}
 
-    def add(self, result: ChannelResult) -> None:
+    def add(self, run: ChannelRun) -> ChannelResult:
+        """Record a finished channel in run.json, then put its piece in place."""
+        result = run.result
         self.slots[result.channel] = result
         # Once the last channel is in, the manifest written now is the final one: a run killed
         # after it leaves a run.json that says so, and it need not be written again.
         finished = all(slot is not None for slot in self.slots.values())
         manifest = self.manifest(interrupted=False, done=finished)
-        self.run_dir.write_manifest(manifest)
+        self.write(manifest)
+        if run.staged is not None:
+            try:
+                run.staged.commit()
+            except OSError as exc:
+                result = ChannelResult.failed(
+                    result.channel,
+                    exc,
+                    self.rt.redact,
+                    attempts=result.attempts,
+                    seconds=result.seconds,
+                )
+                self.slots[result.channel] = result
+                manifest = self.manifest(interrupted=False, done=finished)
+                self.write(manifest)
         if finished:
             self.final = manifest
+        return result
 
-    def finish(self, interrupted: bool) -> TopicResult:
+    def finish(self, interrupted: bool, tallies: dict[str, Tally]) -> TopicResult:
         for name, slot in self.slots.items():
-            if slot is None:
-                self.slots[name] = ChannelResult.interrupted(name)
+            if slot is None:  # still running when the run was stopped: keep what it did
+                attempts = tallies[name].snapshot(self.rt.clock())
+                halted = self.rt.halt.error
+                self.slots[name] = (
+                    ChannelResult.stopped(name, halted, attempts)
+                    if halted is not None
+                    else ChannelResult.interrupted(name, attempts)
+                )
         results = self.results()
         # A topic whose every channel finished is complete, even if a stop came afterwards.
-        interrupted = interrupted or any(r.status == "interrupted" for r in results.values())
+        interrupted = interrupted or any(r.status == Status.INTERRUPTED for r in results.values())
         manifest = self.final
         if interrupted or manifest is None:
             manifest = self.manifest(interrupted=interrupted, done=True)
-            self.run_dir.write_manifest(manifest)
+            self.write(manifest)
         return TopicResult(
-            self.job, self.run_dir, results, manifest["duration_s"], interrupted, manifest
+            self.job,
+            self.run_dir,
+            results,
+            manifest["duration_s"],
+            interrupted,
+            manifest,
+            self.manifest_error,
         )
+
+    def write(self, manifest: dict[str, Any]) -> None:
+        try:
+            self.run_dir.write_manifest(manifest)
+        except OSError as exc:
+            # The pieces are paid for: they are still put in place, and the run says what
+            # went wrong instead of ending in a traceback.
+            self.manifest_error = f"could not write {self.run_dir.path}/run.json: {exc.strerror}"
+            log.warning(self.manifest_error)
 
     def manifest(self, *, interrupted: bool, done: bool) -> dict[str, Any]:
         results = self.results()
@@ -123,6 +167,8 @@ class _Record:
             status = "running"
         elif interrupted:
             status = "interrupted"
+        elif any(r.status == Status.STOPPED for r in results.values()):
+            status = "stopped"
         else:
             status = "complete" if all(c.get("ok") for c in channels.values()) else "partial"
         usage = sum((r.usage for r in results.values()), Usage())

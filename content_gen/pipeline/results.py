@@ -24,12 +24,17 @@ if TYPE_CHECKING:
 
 
 class Status(StrEnum):
-    """How a channel ended. PASSED and BELOW_BAR saved a piece; the others did not finish."""
+    """How a channel ended. PASSED and BELOW_BAR saved a piece; the others did not finish.
+
+    FAILED is the channel's own failure. INTERRUPTED (Ctrl-C, SIGTERM) and STOPPED (the whole
+    run halted: a spent daily quota, a rejected key) are not: the next run simply does it.
+    """
 
     PASSED = "passed"
     BELOW_BAR = "below_bar"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    STOPPED = "stopped"
 
 
 INTERRUPTED_MESSAGE = "interrupted before this channel finished"
@@ -110,6 +115,8 @@ class ChannelResult:
     score: float | None = None
     stop_reason: str | None = None
     seconds: float = 0.0
+    #: The saved file's SHA-256: a later run adopts the file only if it is still this one.
+    sha256: str | None = None
 
     def __post_init__(self) -> None:
         if self.ok and self.file is None:
@@ -180,6 +187,24 @@ class ChannelResult:
             seconds=seconds,
         )
 
+    @classmethod
+    def stopped(
+        cls,
+        channel: str,
+        halt: LLMError,
+        attempts: tuple[Attempt, ...] = (),
+        seconds: float = 0.0,
+    ) -> ChannelResult:
+        """A channel the run halted before it finished, for a reason about the whole run."""
+        return cls(
+            channel,
+            Status.STOPPED,
+            error=str(halt),
+            error_kind=halt.reason,
+            attempts=attempts,
+            seconds=seconds,
+        )
+
     @property
     def ok(self) -> bool:
         return self.status in (Status.PASSED, Status.BELOW_BAR)
@@ -202,6 +227,7 @@ class ChannelResult:
             "ok": self.ok,
             "status": str(self.status),
             "file": self.file,
+            "sha256": self.sha256,
             "error": self.error,
             "error_kind": self.error_kind,
             "passed": self.passed,
@@ -237,10 +263,16 @@ class TopicResult:
     seconds: float
     interrupted: bool
     manifest: dict[str, Any]
+    #: Why run.json could not be written, if it could not (the pieces were still saved).
+    manifest_error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(r.ok for r in self.results.values())
+        return (
+            not self.interrupted
+            and self.manifest_error is None
+            and all(r.ok for r in self.results.values())
+        )
 
     @property
     def failed(self) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..channels.base import ChannelContext
+from ..errors import RunHalted
 from ..prompts import PromptLibrary, default_prompts_dir
 from ..quality.judge import QualityBar
 from ..redact import Redact, redactor
@@ -16,6 +17,24 @@ from ..redact import Redact, redactor
 if TYPE_CHECKING:
     from ..config import Settings
     from ..llm.seam import LLM
+
+
+class Halt:
+    """The first fact that stopped the whole run (a spent daily quota, a rejected key).
+
+    Tripping it sets the stop flag, so every channel and calendar entry ends at once.
+    """
+
+    def __init__(self, stop: threading.Event) -> None:
+        self._stop = stop
+        self._lock = threading.Lock()
+        self.error: RunHalted | None = None
+
+    def trip(self, error: RunHalted) -> None:
+        with self._lock:
+            if self.error is None:
+                self.error = error
+        self._stop.set()
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,11 @@ class Runtime:
     clock: Callable[[], float] = time.monotonic
     simulated: bool = False
     redact: Redact = field(default_factory=redactor)
+    #: One per stop flag, made with it: whoever halts the run sets that flag.
+    halt: Halt = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "halt", Halt(self.stop))
 
     @classmethod
     def build(

@@ -112,6 +112,7 @@ def gemini_client(
     jitter: Callable[[], float] | None = None,
     fake_url: str | None = None,
     limiter: Limiter | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> LLM:
     """The Gemini client with the session's limiter; `fake_url` points it at the simulator."""
     from ..llm.gemini import GeminiLLM
@@ -120,7 +121,8 @@ def gemini_client(
     limiter = limiter or Limiter(
         RateLimit(settings.rpm, settings.max_concurrency), sleep=sleep, stop=stop
     )
-    options: dict[str, Any] = {} if jitter is None else {"jitter": jitter}
+    options: dict[str, Any] = {"jitter": jitter, "clock": clock}
+    options = {name: value for name, value in options.items() if value is not None}
     return GeminiLLM(
         settings,
         limiter=limiter,

@@ -7,22 +7,21 @@ failure cannot reach another.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import Channel, ChannelContext, mark_simulated
-from ..errors import Interrupted, LLMError
-from ..llm.seam import CallRecord, LLMRequest
+from ..errors import Interrupted, LLMError, RunHalted
+from ..llm.seam import CallRecord, LLMRequest, Meter
 from ..quality.judge import Judgement, feedback, mean_score
-from ..quality.rules import Violation, blocking
+from ..quality.rules import blocking
 from .results import Attempt, ChannelResult, Job
 from .runtime import Runtime
+from .tally import Progress, Tally
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from ..prompts import PromptLibrary
-    from ..storage import RunDir
+    from ..storage import RunDir, Staged
 
 log = logging.getLogger("content_gen.worker")
 
@@ -40,41 +39,32 @@ REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
 JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
 
 
-@dataclass
-class _Progress:
-    """An attempt while it is being made; frozen into an Attempt when it ends, however."""
+@dataclass(frozen=True)
+class ChannelRun:
+    """What a worker hands back: its result and, when it saved a piece, the staged file.
 
-    number: int
-    draft: BaseModel | None = None
-    violations: tuple[Violation, ...] = ()
-    judgement: Judgement | None = None
-    judge_error: str | None = None
-    passed: bool = False
-    calls: list[CallRecord] = field(default_factory=list)
+    The piece is put in place only after run.json records it (`orchestrator.py`), so a piece
+    on disk is always one that run.json knows, and a later run can adopt it instead of paying
+    for it again.
+    """
 
-    def freeze(self, seconds: float) -> Attempt:
-        return Attempt(
-            self.number,
-            self.draft,
-            self.violations,
-            self.judgement,
-            self.judge_error,
-            self.passed,
-            tuple(self.calls),
-            seconds,
-        )
+    result: ChannelResult
+    staged: Staged | None = None
 
 
-def run_channel(channel: Channel, job: Job, run_dir: RunDir, rt: Runtime) -> ChannelResult:
+def run_channel(
+    channel: Channel, job: Job, run_dir: RunDir, rt: Runtime, tally: Tally | None = None
+) -> ChannelRun:
     """The quality loop for one channel. Returns a result; never raises."""
+    tally = tally or Tally()
     started = rt.clock()
     ctx = replace(rt.context, day=job.day)
-    attempts: list[Attempt] = []
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
         for number in range(1, rt.max_revisions + 2):
-            attempt = _run_attempt(channel, job, rt, ctx, number, _best(attempts), attempts)
+            attempt = _run_attempt(channel, job, rt, ctx, number, tally)
+            attempts = tally.attempts()
             if attempt.passed:
                 stop_reason = "passed"
                 break
@@ -84,53 +74,56 @@ def run_channel(channel: Channel, job: Job, run_dir: RunDir, rt: Runtime) -> Cha
     except Exception as exc:
         error = exc
     seconds = rt.clock() - started
-    done = tuple(attempts)
+    done = tuple(tally.attempts())
+    name = channel.name
 
-    best = _best(attempts)
-    if isinstance(error, Interrupted) or rt.stop.is_set():
-        return ChannelResult.interrupted(channel.name, done, seconds)
+    if isinstance(error, RunHalted):
+        rt.halt.trip(error)
+    if isinstance(error, Interrupted | RunHalted):
+        halted = rt.halt.error
+        if halted is not None:
+            return ChannelRun(ChannelResult.stopped(name, halted, done, seconds))
+        return ChannelRun(ChannelResult.interrupted(name, done, seconds))
+    best = _best(list(done))
     if best is None or best.draft is None:
         assert error is not None
-        return ChannelResult.failed(channel.name, error, rt.redact, attempts=done, seconds=seconds)
+        return ChannelRun(
+            ChannelResult.failed(name, error, rt.redact, attempts=done, seconds=seconds)
+        )
 
     text = channel.render(best.draft, ctx)
     try:
-        run_dir.write(channel.filename, mark_simulated(text) if rt.simulated else text)
+        staged = run_dir.stage(channel.filename, mark_simulated(text) if rt.simulated else text)
     except OSError as exc:
-        return ChannelResult.failed(channel.name, exc, rt.redact, attempts=done, seconds=seconds)
+        return ChannelRun(
+            ChannelResult.failed(name, exc, rt.redact, attempts=done, seconds=seconds)
+        )
     if error is not None:
         # Keep what the loop produced, but say the loop did not finish.
-        return ChannelResult.failed(
-            channel.name,
-            error,
-            rt.redact,
-            attempts=done,
-            seconds=seconds,
-            kept=(channel.filename, best),
+        result = ChannelResult.failed(
+            name, error, rt.redact, attempts=done, seconds=seconds, kept=(channel.filename, best)
         )
-    return ChannelResult.saved(
-        channel.name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
-    )
+    else:
+        result = ChannelResult.saved(
+            name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
+        )
+    return ChannelRun(replace(result, sha256=staged.sha256), staged)
 
 
 def _run_attempt(
-    channel: Channel,
-    job: Job,
-    rt: Runtime,
-    ctx: ChannelContext,
-    number: int,
-    best: Attempt | None,
-    attempts: list[Attempt],
+    channel: Channel, job: Job, rt: Runtime, ctx: ChannelContext, number: int, tally: Tally
 ) -> Attempt:
-    """Make attempt `number` and append it to `attempts`, even if one of its calls fails."""
+    """Make attempt `number` and record it in `tally`, even if one of its calls fails."""
     started = rt.clock()
-    progress = _Progress(number)
+    progress = Progress(number, started)
+    best = _best(tally.attempts())
+    tally.begin(progress)
     tag = job.log_tag(channel.name)
     try:
-        _make(channel, job, rt, ctx, progress, best, tag)
+        _make(channel, job, rt, ctx, progress, best, tag, tally.meter)
     finally:
         attempt = progress.freeze(rt.clock() - started)
-        attempts.append(attempt)
+        tally.end(attempt)
         log.info(
             "attempt %d: %d rule problems (%d blocking), score %s, %s",
             attempt.number,
@@ -148,9 +141,10 @@ def _make(
     job: Job,
     rt: Runtime,
     ctx: ChannelContext,
-    progress: _Progress,
+    progress: Progress,
     best: Attempt | None,
     tag: str,
+    meter: Meter,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
     variables = _variables(channel, job, rt)
@@ -169,7 +163,9 @@ def _make(
         )
         step = "revise"
     number = progress.number
-    request = LLMRequest(rt.model, prompt, channel.schema, channel.name, step, number, log_tag=tag)
+    request = LLMRequest(
+        rt.model, prompt, channel.schema, channel.name, step, number, log_tag=tag, meter=meter
+    )
     draft = _call(rt, progress, request)
     progress.draft = draft
     progress.violations = tuple(channel.check(draft, ctx))
@@ -192,6 +188,7 @@ def _make(
         number,
         model_setting="CONTENT_GEN_JUDGE_MODEL",
         log_tag=tag,
+        meter=meter,
     )
     try:
         progress.judgement = _call(rt, progress, judge)
@@ -201,7 +198,7 @@ def _make(
     progress.passed = rt.bar.passes(progress.judgement)
 
 
-def _call(rt: Runtime, progress: _Progress, request: LLMRequest) -> Any:
+def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
     if rt.stop.is_set():
         raise Interrupted()
     try:

@@ -19,12 +19,18 @@ from pathlib import Path
 
 from ..channels import parse_names
 from ..errors import UsageError
+from ..files import confine, read_text
 from ..inputs import check_audience, check_topic, read_brief
 from ..storage import run_dir_name
 
 COLUMNS = ("date", "topic", "channels", "brief", "audience", "id")
 REQUIRED = ("date", "topic")
 ID_MAX_CHARS = 200
+CALENDAR_MAX_BYTES = 5_000_000
+OUTSIDE_HINT = (
+    "keep the calendar's files in its folder, or pass --allow-outside-files if you trust "
+    "whoever edits the calendar"
+)
 LABEL_TOPIC_CHARS = 40
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -91,19 +97,18 @@ class Calendar:
         return sorted((e for e in self.entries if e.day > today), key=lambda e: (e.day, e.line))
 
 
-def load_calendar(path: Path) -> Calendar:
-    """Parse and check a calendar file: `.toml` as TOML, anything else as CSV."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read calendar {path}: {exc.strerror or exc}") from None
+def load_calendar(path: Path, *, allow_outside: bool = False) -> Calendar:
+    """Parse and check a calendar file: `.toml` as TOML, anything else as CSV.
+
+    The files its rows name must lie inside the calendar's folder unless `allow_outside`.
+    """
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"calendar {path} is not UTF-8 text; export it as CSV UTF-8 from your spreadsheet"
-        ) from None
+        text = read_text(path, label="calendar", limit=CALENDAR_MAX_BYTES)
+    except UsageError as exc:
+        if "not UTF-8" in str(exc):
+            raise UsageError(f"{exc}; export it as CSV UTF-8 from your spreadsheet") from None
+        raise
     parse = _toml_rows if path.suffix.lower() == ".toml" else _csv_rows
     rows, problems, notes = parse(path, text)
     entries: list[Entry] = []
@@ -111,7 +116,7 @@ def load_calendar(path: Path) -> Calendar:
     seen_dirs: dict[str, int] = {}
     for line, values in rows:
         try:
-            entry = _entry(line, values, path.parent)
+            entry = _entry(line, values, path.parent, allow_outside)
             _check_unique(entry, seen_keys, seen_dirs)
         except UsageError as exc:
             problems.append(Problem(line, str(exc)))
@@ -127,7 +132,7 @@ def load_calendar(path: Path) -> Calendar:
 # --- one row, whichever format it came from ----------------------------------------------------
 
 
-def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
+def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: bool) -> Entry:
     """The row as an Entry, or UsageError naming its first problem."""
     day = parse_day(values.get("date"), "; format the date column as 2026-11-21")
     topic = check_topic(_text(values, "topic"), long_hint=". Put the details in a brief file")
@@ -138,7 +143,7 @@ def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
         raise UsageError(f"the id is {len(entry_id)} characters; the maximum is {ID_MAX_CHARS}")
     brief_name = _text(values, "brief")
     # Relative to the calendar, so the calendar and its notes can move together.
-    brief = base / Path(brief_name).expanduser() if brief_name else None
+    brief = _named_file(base, brief_name, "brief", allow_outside) if brief_name else None
     return Entry(
         line=line,
         day=day,
@@ -149,6 +154,15 @@ def _entry(line: int, values: Mapping[str, object], base: Path) -> Entry:
         audience=audience,
         id=entry_id,
     )
+
+
+def _named_file(base: Path, name: str, label: str, allow_outside: bool) -> Path:
+    """A file a row names, relative to the calendar's folder and, unless allowed, inside it."""
+    path = base / name  # "~" is not expanded: a shared calendar must not reach a home folder
+    if allow_outside:
+        return path
+    confine(path, base, label=label, hint=OUTSIDE_HINT)
+    return path
 
 
 def parse_day(value: object, hint: str = "") -> date:
@@ -212,7 +226,8 @@ Parsed = tuple[Rows, list[Problem], list[str]]
 
 
 def _csv_rows(path: Path, text: str) -> Parsed:
-    lines = _numbered(path, text)
+    delimiter = _delimiter(text)
+    lines = _numbered(path, text, delimiter)
     header_line, header = next(
         ((n, row) for n, row in lines if any(c.strip() for c in row)), (0, [])
     )
@@ -230,6 +245,16 @@ def _csv_rows(path: Path, text: str) -> Parsed:
     for line, cells in lines:
         if not any(c.strip() for c in cells):
             continue  # spreadsheets export empty rows as ",,,"
+        swallowed = _swallowed_rows(cells, delimiter=delimiter)
+        if swallowed:
+            problems.append(
+                Problem(
+                    line,
+                    f'a quote (") opened here is closed only {swallowed} rows later, so those '
+                    "rows were read as part of this one; close the quote or remove it",
+                )
+            )
+            continue
         if len(cells) > len(columns):
             problems.append(
                 Problem(
@@ -243,9 +268,10 @@ def _csv_rows(path: Path, text: str) -> Parsed:
     return rows, problems, notes
 
 
-def _numbered(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+def _numbered(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # strict: a quote still open at the end of the file is an error, not a silent last cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     while True:
         try:
@@ -256,6 +282,15 @@ def _numbered(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
             raise UsageError(f"{path}:{line}: not valid CSV: {exc}") from None
         yield line, row
         line = reader.line_num + 1
+
+
+_ROW_START = r"\n\s*\d{4}-\d{2}-\d{2}\s*"
+
+
+def _swallowed_rows(cells: list[str], *, delimiter: str) -> int:
+    """How many rows an unbalanced quote pulled into one cell (they start with a date)."""
+    row_start = re.compile(_ROW_START + re.escape(delimiter))
+    return max((len(row_start.findall(cell)) for cell in cells), default=0)
 
 
 def _delimiter(text: str) -> str:
@@ -285,6 +320,8 @@ def _toml_rows(path: Path, text: str) -> Parsed:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"calendar {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"calendar {path} nests tables or arrays too deeply to read") from None
     tables = data.get("entry")
     # tomllib gives no positions: each [[entry]] header's line stands for its table.
     lines = [n for n, line in enumerate(text.split("\n"), 1) if _TOML_ENTRY.match(line)]

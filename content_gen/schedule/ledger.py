@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
@@ -23,14 +24,15 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..storage import pid_alive
+from .integrity import APPLICATION_ID, inspect
 from .work import Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
     from .calendar import Entry
 
 DEFAULT_NAME = "ledger.sqlite"
-SCHEMA_VERSION = 1
-APPLICATION_ID = 0x43474C47  # "CGLG": marks the file as a content-gen ledger
+#: 2 added the ledger's identity (table `ledger`, column `work.ledger_id`): see integrity.py.
+SCHEMA_VERSION = 2
 LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
 WAL_RETRY_SECONDS = 0.01
@@ -61,9 +63,11 @@ CREATE TABLE work (
     lease_until   REAL,
     started_at    TEXT,
     finished_at   TEXT,
+    ledger_id     TEXT,
     PRIMARY KEY (entry_key, channel)
 )
 """
+_IDENTITY = "CREATE TABLE ledger (id TEXT NOT NULL)"
 
 
 class Ledger:
@@ -87,6 +91,8 @@ class Ledger:
         self._sleep = sleep
         self._host = socket.gethostname()
         self._lock = threading.Lock()
+        #: This ledger's random identity, set when it is opened (see integrity.py).
+        self.identity = ""
 
     @classmethod
     def open(
@@ -98,7 +104,12 @@ class Ledger:
         alive: Callable[[int], bool] = pid_alive,
         sleep: Callable[[float], object] = time.sleep,
     ) -> Ledger:
-        """Open the ledger, creating it (and its directory) on first use."""
+        """Open the ledger, creating it (and its directory) on first use.
+
+        A file that is not a content-gen ledger, is damaged, or has another ledger's
+        write-ahead log beside it is refused before anything writes to it.
+        """
+        inspect(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: every transaction below is begun and ended explicitly.
@@ -145,6 +156,8 @@ class Ledger:
                         "choose another with --ledger"
                     )
                 db.execute(_SCHEMA)
+                db.execute(_IDENTITY)
+                db.execute("INSERT INTO ledger (id) VALUES (?)", (uuid.uuid4().hex,))
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif app != APPLICATION_ID:
@@ -156,6 +169,14 @@ class Ledger:
                     f"ledger {self.path} was written by a newer content-gen (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
                 )
+            elif version == 1:
+                identity = uuid.uuid4().hex
+                db.execute(_IDENTITY)
+                db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
+                db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
+                db.execute("UPDATE work SET ledger_id = ?", (identity,))
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.identity = str(db.execute("SELECT id FROM ledger").fetchone()[0])
 
     def _use_wal(self) -> None:
         """Switch the file to WAL mode (a no-op once it is).
@@ -203,18 +224,28 @@ class Ledger:
         """Whether a live run is writing this channel now."""
         return work is not None and work.status == WorkStatus.RUNNING and not self._owner_gone(work)
 
-    def wanted(self, work: Work | None, *, simulated: bool, redo_before: str | None) -> bool:
+    def wanted(
+        self,
+        work: Work | None,
+        *,
+        simulated: bool,
+        redo_before: str | None,
+        on_disk: Callable[[str], bool] = lambda channel: True,
+    ) -> bool:
         """Whether a run should (re)write this channel.
 
-        Done stays done, unless it was simulated and this run is real, or `redo_before` (the
-        start of a --force run) is later than when it was done: a forced run redoes each
-        channel once, however many forced runs overlap.
+        Done stays done, unless it was simulated and this run is real, or its piece is no longer
+        on disk (`on_disk(channel)`: the files are the truth), or `redo_before` (the start of a
+        --force run) is later than when it was done: a forced run redoes each channel once,
+        however many forced runs overlap.
         """
         if work is None or work.status in (WorkStatus.PENDING, WorkStatus.FAILED):
             return True
         if work.status == WorkStatus.RUNNING:
             return self._owner_gone(work)
         if work.simulated and not simulated:
+            return True
+        if not on_disk(work.channel):
             return True
         return redo_before is not None and (work.finished_at or "") < redo_before
 
@@ -233,6 +264,7 @@ class Ledger:
         *,
         simulated: bool = False,
         redo_before: str | None = None,
+        on_disk: Callable[[str], bool] = lambda channel: True,
     ) -> list[str]:
         """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
         claimed = []
@@ -243,20 +275,24 @@ class Ledger:
                     "SELECT * FROM work WHERE entry_key = ? AND channel = ?", (entry.key, channel)
                 ).fetchone()
                 if not self.wanted(
-                    _work(row) if row else None, simulated=simulated, redo_before=redo_before
+                    _work(row) if row else None,
+                    simulated=simulated,
+                    redo_before=redo_before,
+                    on_disk=on_disk,
                 ):
                     continue
                 db.execute(
                     """
                     INSERT INTO work (entry_key, channel, entry_date, topic, status, tries,
-                                      owner_run, owner_pid, owner_host, lease_until, started_at)
-                    VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?)
+                                      owner_run, owner_pid, owner_host, lease_until, started_at,
+                                      ledger_id)
+                    VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (entry_key, channel) DO UPDATE SET
                         entry_date = excluded.entry_date, topic = excluded.topic,
                         status = 'running', tries = tries + 1,
                         owner_run = excluded.owner_run, owner_pid = excluded.owner_pid,
                         owner_host = excluded.owner_host, lease_until = excluded.lease_until,
-                        started_at = excluded.started_at
+                        started_at = excluded.started_at, ledger_id = excluded.ledger_id
                     """,
                     (
                         entry.key,
@@ -268,6 +304,7 @@ class Ledger:
                         owner.host,
                         self._clock() + self.lease,
                         now,
+                        self.identity,
                     ),
                 )
                 claimed.append(channel)

@@ -10,17 +10,20 @@ moment it finishes, so a run killed later still keeps it.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import channels as registry
+from ..errors import RunHalted
 from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
 from ..pipeline.session import Session
-from ..storage import remove_orphans
+from ..storage import RunDir, remove_orphans
 from .calendar import Calendar, Entry
 from .ledger import Ledger
 from .work import Outcome, Owner, Work, WorkStatus
@@ -30,11 +33,14 @@ log = logging.getLogger("content_gen.scheduler")
 
 @dataclass
 class EntryRun:
-    """One due entry in this run: what it wrote, and what another run was writing."""
+    """One due entry in this run: what it wrote, what it found already saved on disk, what
+    another run was writing, and what it wrote but could not record in the ledger."""
 
     entry: Entry
     results: dict[str, ChannelResult] = field(default_factory=dict)
     held: tuple[str, ...] = ()
+    adopted: tuple[str, ...] = ()
+    unrecorded: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +51,8 @@ class CalendarRun:
     entries: list[EntryRun] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
+    #: What stopped the whole run (a spent daily quota, a rejected key), if anything did.
+    halted: RunHalted | None = None
 
     @property
     def results(self) -> list[tuple[Entry, ChannelResult]]:
@@ -58,7 +66,12 @@ class CalendarRun:
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(r.ok for _, r in self.results)
+        return (
+            not self.interrupted
+            and self.halted is None
+            and all(r.ok for _, r in self.results)
+            and not any(run.unrecorded for run in self.entries)
+        )
 
     @property
     def usage(self) -> Usage:
@@ -104,8 +117,10 @@ def run_calendar(
             on_crash=crashed,
             name="entry",
         )
-    if run.interrupted:
-        ledger.release(runner.owner, INTERRUPTED_MESSAGE)
+    run.halted = rt.halt.error
+    if run.interrupted or run.halted is not None:
+        # Claims still held go back to pending: the next run does them.
+        ledger.release(runner.owner, str(run.halted) if run.halted else INTERRUPTED_MESSAGE)
     run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
     run.seconds = rt.clock() - started
     return run
@@ -132,23 +147,37 @@ class _Runner:
         self.on_result = on_result
 
     def wanted(self, entry: Entry, work: Mapping[tuple[str, str], Work]) -> bool:
+        on_disk = self._on_disk(entry)
         return any(
             self.ledger.wanted(
-                work.get((entry.key, c)), simulated=self.simulated, redo_before=self.redo_before
+                work.get((entry.key, c)),
+                simulated=self.simulated,
+                redo_before=self.redo_before,
+                on_disk=on_disk.__contains__,
             )
             for c in entry.channels
         )
+
+    def _on_disk(self, entry: Entry) -> dict[str, dict[str, Any]]:
+        """The entry's channels whose pieces are saved in its run directory, by run.json."""
+        run_dir = RunDir(self.session.settings.output_dir / entry.directory)
+        manifest = run_dir.read_manifest()
+        if manifest is None or (manifest.get("simulated") and not self.simulated):
+            return {}
+        return {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
 
     def run_entry(self, entry: Entry) -> EntryRun:
         outcome = EntryRun(entry)
         if self.session.runtime.stop.is_set():
             return outcome
+        on_disk = self._on_disk(entry)
         claimed = self.ledger.claim(
             self.owner,
             entry,
             entry.channels,
             simulated=self.simulated,
             redo_before=self.redo_before,
+            on_disk=on_disk.__contains__,
         )
         work = self.ledger.work(entry.key)
         outcome.held = tuple(
@@ -156,6 +185,13 @@ class _Runner:
             for c in entry.channels
             if c not in claimed and self.ledger.held(work.get((entry.key, c)))
         )
+        if self.redo_before is None:
+            # Saved by a run that stopped before the ledger heard of it (kill -9 between the
+            # two, a locked or full ledger): record it, do not pay for it again.
+            outcome.adopted = tuple(c for c in claimed if c in on_disk)
+            for name in outcome.adopted:
+                self._finish(entry, outcome, name, _adopted(on_disk[name], entry, self.session))
+            claimed = [c for c in claimed if c not in outcome.adopted]
         if not claimed:
             return outcome
         try:
@@ -199,21 +235,41 @@ class _Runner:
         # fake's short pieces (bench/results.md, item 7).
         outcome.results[result.channel] = result.summary()
         path = (run_dir / result.file).resolve() if run_dir and result.file else None
-        self.ledger.finish(
-            self.owner,
-            entry,
-            result.channel,
-            _outcome(result, str(path) if path else None),
-            simulated=self.simulated,
-        )
+        self._finish(entry, outcome, result.channel, _outcome(result, str(path) if path else None))
         if self.on_result is not None:
             self.on_result(entry, result)
+
+    def _finish(self, entry: Entry, outcome: EntryRun, channel: str, record: Outcome) -> None:
+        """Record a channel in the ledger; if the ledger cannot take it, the disk still has it."""
+        try:
+            self.ledger.finish(self.owner, entry, channel, record, simulated=self.simulated)
+        except sqlite3.Error as exc:
+            log.warning("could not record %s %s in the ledger: %s", entry.label, channel, exc)
+            outcome.unrecorded[channel] = str(exc)
+
+
+def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
+    """A piece found saved on disk, as the ledger records it: done, with what it cost."""
+    found = record.get("usage")
+    usage: dict[str, Any] = found if isinstance(found, dict) else {}
+    path = session.settings.output_dir / entry.directory / str(record["file"])
+    return Outcome(
+        status=WorkStatus.DONE,
+        result=str(record.get("status") or Status.PASSED),
+        attempts=len(record.get("attempts") or []),
+        score=record.get("score"),
+        file=str(path.resolve()),
+        calls=int(usage.get("calls", 0)),
+        prompt_tokens=int(usage.get("prompt_tokens", 0)),
+        output_tokens=int(usage.get("output_tokens", 0)),
+        total_tokens=int(usage.get("total_tokens", 0)),
+    )
 
 
 def _outcome(result: ChannelResult, file: str | None) -> Outcome:
     if result.ok:
         status = WorkStatus.DONE
-    elif result.status == Status.INTERRUPTED:
+    elif result.status in (Status.INTERRUPTED, Status.STOPPED):
         status = WorkStatus.PENDING  # not this channel's fault: the next run simply does it
     else:
         status = WorkStatus.FAILED

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..storage import RunDir
 from .ledger import Ledger
 from .work import Work, WorkStatus
 
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
 
 #: Shown, never stored: an entry dated after the day being run.
 NOT_DUE = "not_due"
+#: Shown, never stored: recorded as done, but its piece is no longer in the output folder.
+MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -53,24 +57,42 @@ class ChannelState:
 
 
 def channel_states(
-    calendar: Calendar, ledger: Ledger | None, today: date
+    calendar: Calendar, ledger: Ledger | None, today: date, out_root: Path
 ) -> list[tuple[Entry, list[ChannelState]]]:
-    """Every entry, oldest first, with each of its channels' state."""
+    """Every entry, oldest first, with each of its channels' state as the disk confirms it."""
     work = ledger.work() if ledger else {}
     entries = calendar.due(today) + calendar.later(today)
-    return [
-        (e, [_state(e, c, work.get((e.key, c)), ledger, today) for c in e.channels])
-        for e in entries
-    ]
+    states = []
+    for e in entries:
+        run_dir = RunDir(out_root / e.directory)
+        manifest = run_dir.read_manifest()
+        states.append(
+            (
+                e,
+                [
+                    _state(e, c, work.get((e.key, c)), ledger, today, run_dir, manifest)
+                    for c in e.channels
+                ],
+            )
+        )
+    return states
 
 
 def _state(
-    entry: Entry, channel: str, work: Work | None, ledger: Ledger | None, today: date
+    entry: Entry,
+    channel: str,
+    work: Work | None,
+    ledger: Ledger | None,
+    today: date,
+    run_dir: RunDir,
+    manifest: dict[str, Any] | None,
 ) -> ChannelState:
     if work is None or work.status == WorkStatus.PENDING:
         state = NOT_DUE if entry.day > today else WorkStatus.PENDING
     elif work.status == WorkStatus.RUNNING:
         state = WorkStatus.RUNNING if ledger and ledger.held(work) else WorkStatus.PENDING
+    elif work.status == WorkStatus.DONE and run_dir.saved(channel, manifest) is None:
+        state = MISSING
     else:
         state = work.status
     return ChannelState(channel, state, work)
