@@ -78,12 +78,15 @@ def make_runtime(
     sleeps: Sleeps,
     stop: threading.Event | None = None,
     limiter: Limiter | None = None,
+    clock: Callable[[], float] | None = None,
     **settings: Any,
 ) -> Runtime:
     """A Runtime wired to the fake, as the session would build it, with no real waits."""
     config = Settings(**({"api_key": TEST_KEY, "base_url": fake.url} | settings))
     stop = stop or threading.Event()
-    llm = gemini_client(config, stop, sleep=sleeps, jitter=lambda: 0.5, limiter=limiter)
+    llm = gemini_client(
+        config, stop, sleep=sleeps, jitter=lambda: 0.5, limiter=limiter, clock=clock
+    )
     return Runtime.build(config, llm, stop=stop)
 
 

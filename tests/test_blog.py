@@ -261,3 +261,13 @@ class TestBlogChannel:
         assert marked.startswith(rendered[:front_end])
         assert marked[front_end:].startswith(f"\n{SIMULATED_NOTE}\n")
         assert marked.endswith(rendered[front_end:])
+
+
+def test_a_slug_cannot_inject_front_matter() -> None:
+    # A slug from the model with a newline once added `layout:` and `permalink:` keys.
+    draft = blog_draft(slug="x\nlayout: evil\npermalink: /admin/")
+    text = channels.get("blog").render(draft, ChannelContext(day=date(2025, 3, 14)))
+    front = text[4:].split("\n---\n", 1)[0]
+    keys = [line.split(":", 1)[0] for line in front.splitlines()]
+    assert keys == ["title", "slug", "description", "date"]
+    assert "slug: how-to-price-a-saas-product-without-guesswork\n" in text

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -622,3 +623,35 @@ def test_verbose_log_lines_name_the_entry_as_well_as_the_channel(env, sleeps, ca
     assert re.search(r'\[2026-11-\d\d "[^"]+" blog\] draft attempt 1: 503', retries[0])
     tries = [line for line in err if " try " in line]
     assert tries and all(re.search(r'\[2026-11-\d\d "[^"]+" \w+\]', line) for line in tries)
+
+
+def test_a_claim_whose_run_dies_during_this_one_is_taken_over(
+    env, sleeps: Sleeps, capsys, monkeypatch
+):
+    write_calendar(
+        "date,topic,channels\n2026-11-20,First topic,linkedin\n2026-11-21,A topic,blog\n"
+    )
+    entries = load_calendar(Path("cal.csv")).entries
+    with Ledger.open(Path("out/ledger.sqlite")) as ledger:  # a run in another terminal, alive
+        assert ledger.claim(Owner("other-run", os.getpid(), "this-host"), entries[1], ["blog"])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    def the_other_run_is_killed(entry, result) -> None:
+        # While this run writes its first entry, the other is killed with -9: its claim stays.
+        db = sqlite3.connect("out/ledger.sqlite")
+        with db:
+            db.execute(
+                "UPDATE work SET owner_pid = ?, owner_host = ? WHERE owner_run = 'other-run'",
+                (gone.pid, socket.gethostname()),
+            )
+        db.close()
+
+    import content_gen.cli.calendar as calendar_cli
+
+    monkeypatch.setattr(calendar_cli, "_progress", lambda cal: the_other_run_is_killed)
+    assert calendar_run(sleeps, "--max-topics", "1") == 0
+
+    assert drafts(env) == Counter({("First topic", "linkedin"): 1, ("A topic", "blog"): 1})
+    assert ledger_rows()[("A topic", "blog")]["status"] == "done"
+    assert "another run is writing it" not in capsys.readouterr().out

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from ..quality.rules import Violation
 from ..quality.text import FENCE, quote, sentences, squash, word_count
+from ..storage import slugify
 from .base import Channel, ChannelContext
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -137,12 +138,19 @@ def _rules(draft: BlogPost, ctx: ChannelContext) -> list[Violation]:
     )
 
 
+def safe_slug(draft: BlogPost) -> str:
+    """The draft's slug if it is one, else one made from the title: whatever the model wrote,
+    nothing but a-z, 0-9 and hyphens reaches the front matter or the URL."""
+    slug = draft.slug.strip()
+    return slug if _SLUG.match(slug) and len(slug) <= 60 else slugify(draft.title)
+
+
 def _render(draft: BlogPost, ctx: ChannelContext) -> str:
     # JSON strings are valid YAML scalars, so quoting with json.dumps is always safe.
     return (
         "---\n"
         f"title: {json.dumps(draft.title.strip(), ensure_ascii=False)}\n"
-        f"slug: {draft.slug.strip()}\n"
+        f"slug: {safe_slug(draft)}\n"
         f"description: {json.dumps(draft.meta_description.strip(), ensure_ascii=False)}\n"
         + (f"date: {ctx.day.isoformat()}\n" if ctx.day else "")
         + "---\n\n"

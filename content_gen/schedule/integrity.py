@@ -52,9 +52,9 @@ def _check(path: Path) -> None:
             if not tables:
                 return  # an empty database: a new ledger is made in it
             raise UsageError(f"{path} is an SQLite file but not a content-gen ledger; {_HINT}")
-        problem = db.execute("PRAGMA quick_check").fetchone()[0]
+        problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
-            raise sqlite3.DatabaseError(problem)
+            raise sqlite3.DatabaseError(" ".join(str(problem).split()))
         identity = _identity(db) if "ledger" in tables else None
         foreign = (
             db.execute(

@@ -107,16 +107,32 @@ def run_calendar(
         log.debug("entry crashed", exc_info=exc)
         return EntryRun(entry, {n: ChannelResult.failed(n, exc, rt.redact) for n in entry.channels})
 
+    done: dict[str, EntryRun] = {}
+
+    def finished(entry: Entry, outcome: EntryRun) -> None:
+        if entry.key in done:  # taken up again: one record of the entry, with all it did
+            earlier = done[entry.key]
+            outcome.results = earlier.results | outcome.results
+            outcome.adopted = earlier.adopted + outcome.adopted
+            outcome.unrecorded = earlier.unrecorded | outcome.unrecorded
+            run.entries.remove(earlier)
+        done[entry.key] = outcome
+        run.entries.append(outcome)
+
     with ledger.heartbeat(runner.owner):
-        run.interrupted = fan_out(
-            todo,
-            runner.run_entry,
-            workers=min(max_topics, len(todo)),
-            stop=rt.stop,
-            on_done=lambda entry, outcome: run.entries.append(outcome),
-            on_crash=crashed,
-            name="entry",
-        )
+        while todo and not run.interrupted and not rt.stop.is_set():
+            run.interrupted = fan_out(
+                todo,
+                runner.run_entry,
+                workers=min(max_topics, len(todo)),
+                stop=rt.stop,
+                on_done=finished,
+                on_crash=crashed,
+                name="entry",
+            )
+            # Claims another run held when this one looked may have lost their owner since
+            # (killed, kill -9): take them over now rather than leave them for tomorrow.
+            todo = runner.orphaned(due, ledger.work())
     run.halted = rt.halt.error
     if run.interrupted or run.halted is not None:
         # Claims still held go back to pending: the next run does them.
@@ -157,6 +173,20 @@ class _Runner:
             )
             for c in entry.channels
         )
+
+    def orphaned(self, entries: list[Entry], work: Mapping[tuple[str, str], Work]) -> list[Entry]:
+        """Entries with a channel claimed by a run that has gone since this run looked."""
+        return [
+            e
+            for e in entries
+            if any(
+                (w := work.get((e.key, c))) is not None
+                and w.status == WorkStatus.RUNNING
+                and w.owner_run != self.owner.run_id
+                and not self.ledger.held(w)
+                for c in e.channels
+            )
+        ]
 
     def _on_disk(self, entry: Entry) -> dict[str, dict[str, Any]]:
         """The entry's channels whose pieces are saved in its run directory, by run.json."""
