@@ -16,6 +16,11 @@ from pathlib import Path
 from .errors import UsageError
 
 _CHUNK = 1 << 16
+#: What to do about a file a calendar names outside its folder.
+OUTSIDE_HINT = (
+    "keep the calendar's files in its folder, or pass --allow-outside-files if you trust "
+    "whoever edits the calendar"
+)
 
 
 def read_bytes(path: Path, *, label: str, limit: int) -> bytes:

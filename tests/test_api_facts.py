@@ -78,7 +78,9 @@ def test_a_fact_about_the_run_stops_every_channel_with_one_message(
     assert generate(sleeps) == 1
 
     out, err = capsys.readouterr()
-    assert env.count() <= 3 and sleeps.waits == []  # no retries, no further requests
+    # The plan, then no more than each channel's first request: no retries, nothing further.
+    assert env.count(step="draft") <= 3 and env.count(step="judge") == 0
+    assert sleeps.waits == []
     m = manifest()
     assert m["status"] == "stopped"
     assert {c["status"] for c in m["channels"].values()} == {"stopped"}

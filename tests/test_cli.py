@@ -127,6 +127,7 @@ def test_settings_precedence_flag_over_env_over_dotenv(env: FakeGemini, monkeypa
     assert manifest["judge_model"] == "judge-from-env"
     assert manifest["settings"]["max_revisions"] == 0
     assert {(r.step, r.model) for r in env.requests} == {
+        ("plan", "model-from-flag"),
         ("draft", "model-from-flag"),
         ("judge", "judge-from-env"),
     }

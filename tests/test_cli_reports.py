@@ -52,14 +52,15 @@ def test_when_every_channel_fails_nothing_is_said_to_be_saved(env: FakeGemini, s
     retry = [line for line in out.splitlines() if line.startswith("Retry them with: ")]
     assert len(retry) == 1  # one command for all of them, not one per channel
     words = shlex.split(retry[0].removeprefix("Retry them with: "))
+    (run_dir,) = Path("out").iterdir()
     assert words == [
         "content-gen",
         "generate",
         TOPIC,
         "--channels",
         "linkedin,newsletter,blog",
-        "--out",
-        "out",
+        "--into",
+        str(run_dir),
         "--brief",
         "notes.md",
     ]
@@ -73,7 +74,8 @@ def test_a_partial_run_says_what_was_saved_and_what_was_not(env: FakeGemini, sle
 
     assert "Saved linkedin.md, newsletter.md in out/" in out
     assert "not saved: blog." in out
-    assert f"Retry it with: content-gen generate '{TOPIC}' --channels blog --out out" in out
+    (run_dir,) = Path("out").iterdir()
+    assert f"Retry it with: content-gen generate '{TOPIC}' --channels blog --into {run_dir}" in out
 
 
 def test_the_retry_command_redoes_just_the_failed_channels(env: FakeGemini, sleeps, capsys):
@@ -82,9 +84,19 @@ def test_the_retry_command_redoes_just_the_failed_channels(env: FakeGemini, slee
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Retry it with"))
     argv = shlex.split(line.removeprefix("Retry it with: "))[1:]
 
+    plans = env.count(step="plan")
     assert main(argv, sleep=sleeps) == 0
-    (retried,) = [p for p in Path("out").iterdir() if p.name.endswith("-2")]
-    assert sorted(p.name for p in retried.iterdir()) == ["blog.md", "run.json"]
+    (run_dir,) = Path("out").iterdir()  # the same run directory, not a new one
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        "blog.md",
+        "linkedin.md",
+        "newsletter.md",
+        "plan.json",
+        "run.json",
+    ]
+    assert env.count(step="plan") == plans  # its plan was reused: the pieces agree
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["status"] == "complete" and manifest["plan"]["reused"] is True
 
 
 # --- calendar ----------------------------------------------------------------------------------

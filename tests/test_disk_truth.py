@@ -268,7 +268,8 @@ def test_a_full_disk_while_writing_run_json_is_one_line_and_keeps_the_pieces(
     assert code == 1 and "Traceback" not in err
     assert "content-gen: error: could not write" in err and "No space left on device" in err
     (run_dir,) = Path("out").iterdir()
-    assert sorted(p.name for p in run_dir.iterdir()) == ["blog.md", "linkedin.md", "newsletter.md"]
+    names = sorted(p.name for p in run_dir.iterdir())
+    assert names == ["blog.md", "linkedin.md", "newsletter.md", "plan.json"]
 
 
 # --- an interrupted channel keeps what it paid for ---------------------------------------------

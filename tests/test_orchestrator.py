@@ -20,6 +20,7 @@ from content_gen.fake.prose import blog as _blog
 from content_gen.fake.prose import linkedin as _linkedin
 from content_gen.llm.seam import CallRecord, LLMReply, LLMRequest, Usage
 from content_gen.pipeline.orchestrator import run_topic
+from content_gen.pipeline.plan import Plan
 from content_gen.pipeline.results import Job
 from content_gen.pipeline.runtime import Runtime
 from content_gen.pipeline.session import Session
@@ -59,6 +60,10 @@ class ScriptedLLM:
             reply = queue.popleft() if queue else None
         if isinstance(reply, Exception):
             raise reply
+        if reply is None and request.step == "plan":
+            reply = Plan(
+                angle="One angle.", key_points=["A point."], claims=[], call_to_action="Act."
+            )
         if reply is None:
             reply = (
                 judgement(PASS)
@@ -193,5 +198,6 @@ def test_a_session_runs_on_any_object_that_implements_the_seam(tmp_path: Path) -
     assert sorted(p.name for p in result.run_dir.path.iterdir()) == [
         "blog.md",
         "linkedin.md",
+        "plan.json",
         "run.json",
     ]

@@ -11,6 +11,7 @@ from conftest import TEST_KEY, Sleeps
 
 from content_gen.cli import main
 from content_gen.fake import FAIL, PASS, FakeGemini, Fault
+from content_gen.fake.planning import CALL_TO_ACTION
 
 TOPIC = "How small teams can adopt AI code review"
 RUN_DIR_GLOB = "*-how-small-teams-can-adopt-ai-code-review"
@@ -37,6 +38,7 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
         "blog.md",
         "linkedin.md",
         "newsletter.md",
+        "plan.json",
         "run.json",
     ]
     linkedin = (out / "linkedin.md").read_text()
@@ -45,7 +47,8 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
     assert "**" not in linkedin and "SIMULATED" not in linkedin
     newsletter = (out / "newsletter.md").read_text()
     assert newsletter.startswith("Subject: A four-week plan you can start on Monday\nPreheader: ")
-    assert "Unsubscribe" in newsletter and "Reply to this email" in newsletter
+    assert "Unsubscribe" in newsletter and CALL_TO_ACTION in newsletter  # the plan's, in all
+    assert CALL_TO_ACTION in linkedin and CALL_TO_ACTION in (out / "blog.md").read_text()
     blog = (out / "blog.md").read_text()
     assert blog.startswith('---\ntitle: "How small teams can adopt AI code review"\nslug: ')
     assert "\n# How small teams can adopt AI code review\n" in blog
@@ -66,13 +69,16 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
         assert [c["step"] for c in attempt["calls"]] == ["draft", "judge"]
         assert attempt["tokens"]["total_tokens"] > 0 and attempt["seconds"] >= 0
         assert channel["usage"]["calls"] == 2
-    assert m["usage"]["calls"] == 6 == len(env.requests)
+    # One plan, then each channel's draft and judgement.
+    assert m["plan"]["call_to_action"] == CALL_TO_ACTION and m["plan"]["claims"] == []
+    assert m["usage"]["calls"] == 7 == len(env.requests) and env.requests[0].step == "plan"
     assert TEST_KEY not in (out / "run.json").read_text()
 
     # One shared client: every request carried the key and named its channel and step.
     assert all(r.has_key for r in env.requests)
     assert sorted((r.channel, r.step) for r in env.requests) == sorted(
-        (c, s) for c in ("linkedin", "newsletter", "blog") for s in ("draft", "judge")
+        [("plan", "plan")]
+        + [(c, s) for c in ("linkedin", "newsletter", "blog") for s in ("draft", "judge")]
     )
     printed = capsys.readouterr()
     assert "3 passed, 0 below the bar, 0 failed" in printed.out
@@ -116,8 +122,8 @@ def test_judge_fails_first_draft_then_revision_passes(env: FakeGemini, sleeps: S
     assert channel["passed"] is True and channel["best_attempt"] == 2
     assert [a["kind"] for a in channel["attempts"]] == ["draft", "revision"]
     assert [a["judge"]["mean"] for a in channel["attempts"]] == [3.5, 4.5]
-    assert [r.step for r in env.requests] == ["draft", "judge", "revise", "judge"]
-    revise_prompt = env.requests[2].prompt
+    assert [r.step for r in env.requests] == ["plan", "draft", "judge", "revise", "judge"]
+    revise_prompt = env.requests[3].prompt
     assert "specificity (2/5): Add one worked example" in revise_prompt
     assert "factual care" not in revise_prompt  # a passing criterion is left alone
     assert (run_dir() / "linkedin.md").read_text().startswith("We tried this twice")
@@ -210,9 +216,9 @@ def test_blocking_rule_skips_the_judge_and_feeds_the_reviser(env: FakeGemini, sl
     assert first["blocked"] is True and first["judge"] is None
     assert [v["rule"] for v in first["rules"] if v["level"] == "block"] == ["newsletter.html"]
     assert second["blocked"] is False and second["passed"] is True
-    assert [r.step for r in env.requests] == ["draft", "revise", "judge"]
-    assert "[block] body contains HTML tags" in env.requests[1].prompt
-    assert "<p>Hi there,</p>" in env.requests[1].prompt  # the reviser sees the draft
+    assert [r.step for r in env.requests] == ["plan", "draft", "revise", "judge"]
+    assert "[block] body contains HTML tags" in env.requests[2].prompt
+    assert "<p>Hi there,</p>" in env.requests[2].prompt  # the reviser sees the draft
 
 
 def test_postal_address_setting_reaches_writer_and_rules(env, sleeps, monkeypatch):
@@ -221,7 +227,7 @@ def test_postal_address_setting_reaches_writer_and_rules(env, sleeps, monkeypatc
 
     assert generate(sleeps, "--channels", "newsletter") == 0
 
-    assert f"Postal address: {address}" in env.requests[0].prompt
+    assert f"Postal address: {address}" in env.requests[1].prompt  # after the plan
     assert address in (run_dir() / "newsletter.md").read_text()
     assert manifest()["channels"]["newsletter"]["attempts"][0]["rules"] == []
 
@@ -234,7 +240,7 @@ def test_sequential_gives_the_same_result(env: FakeGemini, sleeps: Sleeps):
     # One at a time: each channel's calls finish before the next channel starts.
     order = [r.channel for r in env.requests]
     assert order == sorted(order, key=order.index)
-    assert len(set(order)) == 3
+    assert order[0] == "plan" and len(set(order)) == 4
 
 
 def test_json_prints_the_manifest(env: FakeGemini, sleeps: Sleeps, capsys):
@@ -272,7 +278,8 @@ def test_channel_subset(env: FakeGemini, sleeps: Sleeps, channels: str):
     assert generate(sleeps, "--channels", channels) == 0
 
     assert list(manifest()["channels"]) == channels.split(",")
-    assert {r.channel for r in env.requests} == set(channels.split(","))
+    # The plan is made for one channel too, so a rerun of one agrees with the others.
+    assert {r.channel for r in env.requests} == {"plan", *channels.split(",")}
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_api_key_never_appears_in_output_logs_or_files(env: FakeGemini, sleeps: 
     assert lines and not [line for line in lines if TEST_KEY in line]
     assert any("[redacted]" in line for line in lines)
     files = [p for p in Path("out").rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"linkedin.md", "newsletter.md", "run.json"}
+    assert {p.name for p in files} == {"linkedin.md", "newsletter.md", "plan.json", "run.json"}
     for path in files:
         assert TEST_KEY not in path.read_text(), path
 
@@ -43,7 +43,7 @@ def test_verbose_logs_each_request_tagged_with_its_channel(env: FakeGemini, slee
 
     err = capsys.readouterr().err.splitlines()
     requests = [line for line in err if " try " in line]
-    assert len(requests) == len(env.requests) == 7
+    assert len(requests) == len(env.requests) == 8  # the plan, 2 x 3 channels, one retry
     assert any("[blog] draft attempt 1 try 1: server_error" in line for line in err)
     assert any(
         "[blog] draft attempt 1: 503 UNAVAILABLE" in line and "retrying in" in line for line in err
@@ -99,7 +99,8 @@ def test_ctrl_c_stops_fast_keeps_finished_channels_and_records_it(tmp_path: Path
 
     assert code == 130
     (run_dir,) = (tmp_path / "out").iterdir()
-    assert sorted(p.name for p in run_dir.iterdir()) == ["linkedin.md", "newsletter.md", "run.json"]
+    names = sorted(p.name for p in run_dir.iterdir())
+    assert names == ["linkedin.md", "newsletter.md", "plan.json", "run.json"]
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "interrupted"
     assert manifest["channels"]["blog"]["status"] == "interrupted"

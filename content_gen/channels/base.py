@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..quality.claims import Evidence
     from ..quality.rules import Violation
 
 
@@ -25,6 +26,10 @@ class ChannelContext:
     blog_min_words: int = 1000
     blog_max_words: int = 2000
     day: date | None = None
+    #: What the piece may state as fact (None: the claims are not checked, as in `check`).
+    evidence: Evidence | None = None
+    #: (id, title, origin) of the sources, for the references a piece lists.
+    sources: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,39 @@ class Channel:
         return f"{self.name}/{step}.md"
 
     def check(self, draft: BaseModel, ctx: ChannelContext) -> list[Violation]:
+        from ..quality.claims import claims_rule
         from ..quality.rules import common_rules
 
-        return common_rules(self.prose(draft)) + self.rules(draft, ctx)
+        prose = self.prose(draft)
+        claims = claims_rule(prose, ctx.evidence) if ctx.evidence is not None else []
+        return common_rules(prose) + claims + self.rules(draft, ctx)
+
+    def used_claims(self, draft: BaseModel, ctx: ChannelContext) -> list[str]:
+        """The ids of the plan's claims this draft uses."""
+        from ..quality.claims import used_claims
+
+        return used_claims(self.prose(draft), ctx.evidence.claims) if ctx.evidence else []
+
+
+def cited_sources(prose: str, ctx: ChannelContext) -> list[tuple[str, str, str]]:
+    """(id, title, origin) of the sources whose claims the text uses, first used first."""
+    if ctx.evidence is None:
+        return []
+    from ..quality.claims import used_claims
+
+    by_claim = {c.id: c.source for c in ctx.evidence.claims}
+    ids = list(dict.fromkeys(by_claim[c] for c in used_claims(prose, ctx.evidence.claims)))
+    known = {source[0]: source for source in ctx.sources}
+    return [known[i] for i in ids if i in known]
+
+
+def reference(source: tuple[str, str, str]) -> str:
+    """A source as a markdown list item: a link for a web page, the file's name otherwise."""
+    _, title, origin = source
+    if origin.startswith(("http://", "https://")):
+        return f"- [{title}]({origin})"
+    name = origin.rsplit("/", 1)[-1]
+    return f"- {title} ({name})" if title and title != name else f"- {name}"
 
 
 SIMULATED_NOTE = (

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from ..quality.rules import Violation
 from ..quality.text import FENCE, quote, sentences, squash, word_count
 from ..storage import slugify
-from .base import Channel, ChannelContext
+from .base import Channel, ChannelContext, cited_sources, reference
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -154,8 +154,16 @@ def _render(draft: BlogPost, ctx: ChannelContext) -> str:
         f"description: {json.dumps(draft.meta_description.strip(), ensure_ascii=False)}\n"
         + (f"date: {ctx.day.isoformat()}\n" if ctx.day else "")
         + "---\n\n"
-        f"{draft.article.strip()}\n"
+        f"{draft.article.strip()}\n" + _references(draft, ctx)
     )
+
+
+def _references(draft: BlogPost, ctx: ChannelContext) -> str:
+    """The sources the article uses, listed after it (the writer is told not to)."""
+    cited = cited_sources(_prose(draft), ctx)
+    if not cited:
+        return ""
+    return "\n## References\n\n" + "\n".join(reference(s) for s in cited) + "\n"
 
 
 CHANNEL = Channel(

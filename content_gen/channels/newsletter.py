@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from ..quality.rules import Violation
 from ..quality.text import quote, squash, word_count
-from .base import Channel, ChannelContext
+from .base import Channel, ChannelContext, cited_sources
 
 # Real HTML elements only, so "<Enter>", "<name>" or generics like List<String> are not HTML.
 _HTML_ELEMENTS = (
@@ -145,9 +145,19 @@ def _render(draft: NewsletterIssue, ctx: ChannelContext) -> str:
         f"Subject: {draft.subject.strip()}\n"
         f"Preheader: {draft.preheader.strip()}\n\n"
         f"{draft.body.strip()}\n\n"
-        f"{draft.call_to_action.strip()}\n\n"
+        + _main_source(draft, ctx)
+        + f"{draft.call_to_action.strip()}\n\n"
         f"---\n\n{draft.footer.strip()}\n"
     )
+
+
+def _main_source(draft: NewsletterIssue, ctx: ChannelContext) -> str:
+    """A link to the source of the issue's main claim, when that source is a web page."""
+    cited = cited_sources(draft.body, ctx)
+    if not cited or not cited[0][2].startswith(("http://", "https://")):
+        return ""
+    _, title, url = cited[0]
+    return f"Source: [{title}]({url})\n\n"
 
 
 CHANNEL = Channel(

@@ -244,7 +244,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
         ]
         print()
         print_table(rows, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
-        print("\n" + totals_line([r for _, r in results], outcome.seconds))
+        print("\n" + totals_line([r for _, r in results], outcome.seconds, outcome.usage))
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":

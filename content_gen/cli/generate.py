@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import UsageError
 from ..inputs import check_topic, read_brief
 from .common import (
     EXIT_FAILED,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult, TopicResult
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
-_REPEATED = ("out", "brief", "audience", "model", "judge_model", "max_revisions")
+_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions")
 
 
 def generate(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -63,13 +64,29 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
 
     from ..pipeline.results import Job
     from ..pipeline.session import Session
+    from ..sources import load_sources
     from ..storage import prepare_root, sweep
 
+    day = _earlier_run(args.into, topic) if args.into else date.today()
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        # Before any API call, and before anything is created: a source that cannot be read
+        # stops the run here (unless the user said to go on without it).
+        sources, unreadable = load_sources(
+            args.source, skip_unreadable=args.skip_unreadable_sources
+        )
+        for problem in unreadable:
+            print(f"content-gen: note: left out: {problem}", file=sys.stderr)
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
         sweep(settings.output_dir)  # what a killed run left half-written
-        job = Job(topic=topic, brief=brief, audience=settings.audience, day=date.today())
+        job = Job(
+            topic=topic,
+            brief=brief,
+            audience=settings.audience,
+            day=day,
+            sources=tuple(sources),
+            research=args.research,
+        )
         names = ", ".join(c.name for c in channels)
         mode = " (offline: simulated Gemini)" if args.offline else ""
         print(f'Writing {names} for "{clean(topic)}"{mode}', file=sys.stderr)
@@ -83,6 +100,7 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
                 "audience": job.audience,
             },
             on_result=_print_progress,
+            into=args.into,
         )
         halted = session.runtime.halt.error
     if args.json:
@@ -96,6 +114,23 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _earlier_run(path: Path, topic: str) -> date:
+    """The date of the earlier run of `topic` in `path`, which --into writes into."""
+    from ..storage import RunDir
+
+    manifest = RunDir(path).read_manifest() if path.is_dir() else None
+    if manifest is None:
+        raise UsageError(f"--into {path} is not a run directory (it has no readable run.json)")
+    if manifest.get("topic") != topic:
+        raise UsageError(
+            f"--into {path} holds a run of {clean(str(manifest.get('topic')))!r}, not of this topic"
+        )
+    try:
+        return date.fromisoformat(path.resolve().name[:10])
+    except ValueError:
+        return date.today()
 
 
 def _print_progress(result: ChannelResult, run_dir: Path) -> None:
@@ -112,7 +147,7 @@ def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     rows += [(r.channel, *result_cells(r), r.file or "-") for r in results]
     print()
     print_table(rows, left={0, 1, 6})
-    print("\n" + totals_line(results, result.seconds))
+    print("\n" + totals_line(results, result.seconds, result.usage))
     print(_saved_line(result))
     for r in results:
         if r.status == "below_bar":
@@ -125,7 +160,7 @@ def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     failed = [r.channel for r in results if r.status == "failed"]
     if failed:
         them = "it" if len(failed) == 1 else "them"
-        print(f"Retry {them} with: {retry_command(args, failed)}")
+        print(f"Retry {them} with: {retry_command(args, failed, result.run_dir.path)}")
     if result.interrupted:
         print("Interrupted: finished channels were kept; run.json records the rest.")
 
@@ -143,13 +178,18 @@ def _saved_line(result: TopicResult) -> str:
     return f"Saved {', '.join(files)} in {path}{simulated}; not saved: {', '.join(missing)}."
 
 
-def retry_command(args: argparse.Namespace, channels: list[str]) -> str:
-    """The command that redoes just `channels`, with the flags this run was given."""
+def retry_command(args: argparse.Namespace, channels: list[str], run_dir: Path) -> str:
+    """The command that redoes just `channels` in this run's directory, with its flags."""
     words = ["content-gen", "generate", args.topic, "--channels", ",".join(channels)]
+    words += ["--into", str(run_dir)]
     for name in _REPEATED:
         value = getattr(args, name, None)
         if value is not None:
             words += ["--" + name.replace("_", "-"), str(value)]
+    for source in args.source:
+        words += ["--source", source]
+    if args.research:
+        words.append("--research")
     if args.offline:
         words.append("--offline")
     return clean(shlex.join(words))

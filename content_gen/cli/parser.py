@@ -53,7 +53,32 @@ def _add_generate(commands: Any) -> None:
     )
     _add_output(gen)
     gen.add_argument(
+        "--into",
+        metavar="DIR",
+        type=Path,
+        help="write into this earlier run of the same topic (its plan is reused and its other "
+        "channels kept): how a failed channel is retried",
+    )
+    gen.add_argument(
         "--brief", metavar="FILE", type=Path, help="notes and key points the pieces must draw on"
+    )
+    gen.add_argument(
+        "--source",
+        metavar="PATH_OR_URL",
+        action="append",
+        default=[],
+        help="a file (markdown, text, HTML, PDF) or an http(s) URL the pieces are written from; "
+        "repeat for more",
+    )
+    gen.add_argument(
+        "--skip-unreadable-sources",
+        action="store_true",
+        help="go on without a source that cannot be read (default: stop before any API call)",
+    )
+    gen.add_argument(
+        "--research",
+        action="store_true",
+        help="let the plan search the web (Google Search grounding; costs more)",
     )
     gen.add_argument(
         "--audience", metavar="TEXT", help="who the pieces are for (CONTENT_GEN_AUDIENCE)"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ..llm.seam import Usage
     from ..pipeline.results import ChannelResult
 
 STATUS = {
@@ -140,12 +141,11 @@ def print_table(
         print(line)
 
 
-def totals_line(results: Sequence[ChannelResult], seconds: float) -> str:
-    """How the channels ended and what they cost, e.g. '3 passed, 0 below the bar, 0 failed;
-    8 API calls, 8,711 tokens, 1.3s'."""
+def totals_line(results: Sequence[ChannelResult], seconds: float, usage: Usage) -> str:
+    """How the channels ended and what the run cost (`usage`: the plans' calls included),
+    e.g. '3 passed, 0 below the bar, 0 failed; 9 API calls, 8,711 tokens, 1.3s'."""
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUS}
-    calls = sum(r.usage.calls for r in results)
-    tokens = sum(r.usage.total_tokens for r in results)
+    calls, tokens = usage.calls, usage.total_tokens
     return (
         f"{counts['passed']} passed, {counts['below_bar']} below the bar, "
         f"{counts['failed']} failed"

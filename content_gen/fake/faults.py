@@ -57,6 +57,16 @@ class Fault:
         return cls("finish", message=reason)
 
     @classmethod
+    def misquote(cls) -> Fault:
+        """A plan whose first claim quotes its source with words the source does not have."""
+        return cls("misquote")
+
+    @classmethod
+    def invent_figure(cls) -> Fault:
+        """A draft with a statistic (73%) that no claim, brief or source gives."""
+        return cls("invent")
+
+    @classmethod
     def drop(cls) -> Fault:
         """Close the connection without answering."""
         return cls("drop")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 JUDGEMENT = "Judgement"
+PLAN = "Plan"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Router:
 
     def route(self, schema: dict[str, Any], prompt: str, topic: str) -> Route:
         title = str(schema.get("title", ""))
+        if title == PLAN:
+            return Route("plan", "plan", 1)
         if title == JUDGEMENT:
             channel = _judged_channel(prompt)
             with self._lock:

@@ -30,7 +30,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from ..llm.gemini import API_VERSION
-from . import prose, replies
+from . import planning, prose, replies
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
 from .routing import Router
@@ -293,7 +293,10 @@ class _Handler(Wire):
         log(_outcome(fault))
         answer = self._answer(body, route.channel, route.step, route.attempt, prompt, topic)
         if fault is None:
-            self._send_reply(answer, prompt)
+            grounded = route.step == "plan" and searches(body)
+            self._send_reply(
+                answer, prompt, grounding=planning.grounding(answer) if grounded else None
+            )
         else:
             self._send_fault(fault, answer, prompt)
 
@@ -302,15 +305,26 @@ class _Handler(Wire):
     ) -> dict[str, Any]:
         if step == "judge":
             return replies.judgement(self.fake._judge_scores(channel, attempt))
+        if step == "plan":
+            return planning.plan(prompt, topic or "the topic", searches(body))
         writer = prose.WRITERS.get(channel)
         if writer is not None:
-            return writer(
+            draft = writer(
                 topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
             )
+            return planning.follow(draft, prompt)
         return replies.from_schema(replies.schema_of(body), topic or "the topic")
 
 
+def searches(body: dict[str, Any]) -> bool:
+    """Whether the request lets the model search the web (the Google Search tool)."""
+    return any(
+        isinstance(tool, dict) and ("googleSearch" in tool or "google_search" in tool)
+        for tool in body.get("tools") or []
+    )
+
+
 def _outcome(fault: Fault | None) -> str:
-    if fault is None or fault.kind == "reply":
+    if fault is None or fault.kind in ("reply", "misquote", "invent"):
         return "ok"
     return str(fault.status) if fault.kind == "status" else fault.kind

@@ -39,10 +39,18 @@ class Wire(BaseHTTPRequestHandler):
         """Called after each piece of a dripping reply (a test's clock moves on here)."""
 
     def _send_reply(
-        self, data: dict[str, Any], prompt: str, finish: str = "STOP", text: str | None = None
+        self,
+        data: dict[str, Any],
+        prompt: str,
+        finish: str = "STOP",
+        text: str | None = None,
+        grounding: dict[str, Any] | None = None,
     ) -> None:
         text = json.dumps(data, ensure_ascii=False) if text is None else text
-        self._send_json(200, replies.response(text, prompt, finish, self.model))
+        reply = replies.response(text, prompt, finish, self.model)
+        if grounding is not None:
+            reply["candidates"][0]["groundingMetadata"] = grounding
+        self._send_json(200, reply)
 
     def _send_fault(self, fault: Fault, answer: dict[str, Any], prompt: str) -> None:
         if fault.kind == "status":
@@ -65,6 +73,17 @@ class Wire(BaseHTTPRequestHandler):
             self._send_json(400, replies.bad_key_body())
         elif fault.kind == "drip":
             self._drip(replies.response(json.dumps(answer), prompt, "STOP", self.model), fault)
+        elif fault.kind == "misquote":
+            claims = [dict(c) for c in answer.get("claims", [])]
+            if claims:  # the model "remembers" its source a little better than it was
+                claims[0]["quote"] = claims[0]["quote"].rstrip(".") + ", and doubled revenue."
+            self._send_reply(answer | {"claims": claims}, prompt)
+        elif fault.kind == "invent":
+            field = max(
+                (k for k, v in answer.items() if isinstance(v, str)), key=lambda k: len(answer[k])
+            )
+            invented = answer[field] + "\n\nIn our survey, 73% of teams agreed."
+            self._send_reply(answer | {field: invented}, prompt)
         elif fault.kind == "finish":
             self._send_json(
                 200,

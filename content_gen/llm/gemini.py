@@ -40,7 +40,7 @@ from ..redact import redactor
 from . import replies
 from .api_errors import classify_api_error
 from .limiter import Limiter
-from .seam import CallRecord, LLMReply, LLMRequest, Usage
+from .seam import CallRecord, Citation, LLMReply, LLMRequest, Usage
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -64,6 +64,7 @@ class _Try:
     problems: list[str] = field(default_factory=list)
     tries: int = 0
     model_version: str | None = None
+    citations: tuple[Citation, ...] = ()
 
 
 class GeminiLLM:
@@ -125,7 +126,7 @@ class GeminiLLM:
         except LLMError as exc:
             exc.record = self._record(request, state, started)
             raise
-        return LLMReply(value, self._record(request, state, started))
+        return LLMReply(value, self._record(request, state, started), state.citations)
 
     def _record(self, request: LLMRequest, state: _Try, started: float) -> CallRecord:
         return CallRecord(
@@ -145,6 +146,7 @@ class GeminiLLM:
         config = types.GenerateContentConfig(
             response_mime_type="application/json",
             response_schema=self._schema(request.schema),
+            tools=[types.Tool(google_search=types.GoogleSearch())] if request.search else None,
         )
         with self._limiter.slot() as waited:
             state.tries += 1
@@ -174,6 +176,7 @@ class GeminiLLM:
             self._log_try(request, state.tries, error.reason, sent, waited)
             raise
         self._log_try(request, state.tries, "ok", sent, waited)
+        state.citations = replies.citations(response)
         return value
 
     def _sdk(self) -> tuple[Any, Any]:

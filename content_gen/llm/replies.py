@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ReplyError, RunHalted
-from .seam import Usage
+from .seam import Citation, Usage
 
 #: Finish reasons after which asking again can give a usable reply.
 RETRYABLE = {"MAX_TOKENS", "SAFETY", "RECITATION", "MALFORMED_RESPONSE", "OTHER"}
@@ -43,6 +43,28 @@ def usage(response: Any) -> Usage:
 def model_version(response: Any) -> str | None:
     """The model that really answered: a silently routed model shows up here."""
     return getattr(response, "model_version", None) or None
+
+
+def citations(response: Any) -> tuple[Citation, ...]:
+    """The pages a grounded reply cites, each with the reply's text that the page supports."""
+    candidates = getattr(response, "candidates", None) or []
+    meta = getattr(candidates[0], "grounding_metadata", None) if candidates else None
+    chunks = (getattr(meta, "grounding_chunks", None) or []) if meta else []
+    supports = (getattr(meta, "grounding_supports", None) or []) if meta else []
+    texts: dict[int, list[str]] = {}
+    for support in supports:
+        segment = getattr(support, "segment", None)
+        text = getattr(segment, "text", None) if segment else None
+        for index in getattr(support, "grounding_chunk_indices", None) or []:
+            if text:
+                texts.setdefault(index, []).append(text)
+    found = []
+    for index, chunk in enumerate(chunks):
+        web = getattr(chunk, "web", None)
+        if web is None or not getattr(web, "uri", None):
+            continue
+        found.append(Citation(web.title or web.uri, web.uri, "\n".join(texts.get(index, []))))
+    return tuple(found)
 
 
 def validate(response: Any, schema: type[BaseModel]) -> BaseModel:

@@ -47,6 +47,8 @@ class LLMRequest:
     log_tag: str = ""
     #: Told of each request as it goes out and comes back, so that one cut short still counts.
     meter: Meter | None = None
+    #: Let the model search the web (Google Search grounding); what it cites comes back.
+    search: bool = False
 
 
 class Meter:
@@ -100,9 +102,19 @@ class CallRecord:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A web page a grounded reply cites, with the reply's text that the page supports."""
+
+    title: str
+    uri: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LLMReply:
     value: BaseModel
     record: CallRecord
+    citations: tuple[Citation, ...] = ()
 
 
 class LLM(Protocol):

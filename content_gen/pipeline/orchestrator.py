@@ -16,6 +16,7 @@ from typing import Any
 
 from ..channels.base import Channel
 from ..llm.seam import Usage
+from ..quality.claims import Conflict, consistency
 from ..storage import RunDir
 from .fanout import fan_out
 from .results import ChannelResult, Job, Status, TopicResult
@@ -36,6 +37,7 @@ def run_topic(
     manifest_extra: dict[str, Any] | None = None,
     on_result: Callable[[ChannelResult], None] | None = None,
     keep_earlier: bool = False,
+    extra_usage: Usage | None = None,
 ) -> TopicResult:
     """Run every channel for one topic and return when all have finished (or on Ctrl-C).
 
@@ -43,6 +45,8 @@ def run_topic(
     redo stay in the manifest (a resumed calendar entry redoing only its failed channel).
     """
     record = _Record(job, run_dir, rt, manifest_extra, keep_earlier, [c.name for c in channels])
+    record.extra_usage = extra_usage or Usage()
+    record.specs = {c.name: c for c in channels}
     tallies = {channel.name: Tally() for channel in channels}
 
     def collected(channel: Channel, run: ChannelRun) -> None:
@@ -93,6 +97,9 @@ class _Record:
         self.final: dict[str, Any] | None = None
         #: Why run.json could not be written (a full disk, a deleted folder), if it could not.
         self.manifest_error: str | None = None
+        #: What was paid before the channels (the plan call).
+        self.extra_usage = Usage()
+        self.specs: dict[str, Channel] = {}
 
     def results(self) -> dict[str, ChannelResult]:
         return {name: r for name, r in self.slots.items() if r is not None}
@@ -149,6 +156,7 @@ class _Record:
             interrupted,
             manifest,
             self.manifest_error,
+            self.extra_usage,
         )
 
     def write(self, manifest: dict[str, Any]) -> None:
@@ -171,7 +179,7 @@ class _Record:
             status = "stopped"
         else:
             status = "complete" if all(c.get("ok") for c in channels.values()) else "partial"
-        usage = sum((r.usage for r in results.values()), Usage())
+        usage = sum((r.usage for r in results.values()), self.extra_usage)
         return {
             "topic": self.job.topic,
             "status": status,
@@ -184,4 +192,17 @@ class _Record:
             "duration_s": round(self.rt.clock() - self.started, 3),
             "usage": usage.as_dict(),
             "channels": channels,
+            "consistency": [c.as_dict() for c in self.conflicts(results)] if done else [],
         }
+
+    def conflicts(self, results: dict[str, ChannelResult]) -> list[Conflict]:
+        """Where the saved pieces disagree: a claim's figure, or the call to action."""
+        plan = self.job.plan
+        pieces = {}
+        for name, result in results.items():
+            best = next((a for a in result.attempts if a.number == result.best), None)
+            if result.file and best is not None and best.draft is not None:
+                pieces[name] = self.specs[name].prose(best.draft)
+        if plan is None or len(pieces) < 2:
+            return []
+        return consistency(pieces, plan.claims, plan.call_to_action)

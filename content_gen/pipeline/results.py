@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMError, UsageError
 from ..llm.seam import CallRecord, Usage
+from ..quality.claims import Evidence
 from ..quality.judge import Judgement, judgement_dict, mean_score, rank
 from ..quality.rules import Violation, blocking
 
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ..redact import Redact
+    from ..sources import Source
     from ..storage import RunDir
+    from .plan import TopicPlan
 
 
 class Status(StrEnum):
@@ -50,9 +54,27 @@ class Job:
     day: date = field(default_factory=date.today)
     #: Names the topic in log lines when several run at once (calendar runs).
     tag: str = ""
+    sources: tuple[Source, ...] = ()
+    #: Let the plan search the web (--research).
+    research: bool = False
+    #: The verified plan, once it is made (Session.run makes it before the channels).
+    plan: TopicPlan | None = None
 
     def log_tag(self, channel: str) -> str:
         return f"{self.tag} {channel}" if self.tag else channel
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """What the pieces may state as fact: the plan's claims, the brief, the sources."""
+        research = self.plan.research if self.plan else ()
+        texts = [self.topic, self.brief, *(s.text for s in (*self.sources, *research))]
+        return Evidence.of(texts, self.plan.claims if self.plan else ())
+
+    @property
+    def references(self) -> tuple[tuple[str, str, str], ...]:
+        """(id, title, origin) of every source, for the pieces that cite them."""
+        research = self.plan.research if self.plan else ()
+        return tuple((s.id, s.title, s.origin) for s in (*self.sources, *research))
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,8 @@ class ChannelResult:
     seconds: float = 0.0
     #: The saved file's SHA-256: a later run adopts the file only if it is still this one.
     sha256: str | None = None
+    #: The plan's claims (C1, C2, ...) the saved piece uses.
+    claims_used: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.ok and self.file is None:
@@ -228,6 +252,7 @@ class ChannelResult:
             "status": str(self.status),
             "file": self.file,
             "sha256": self.sha256,
+            "claims_used": list(self.claims_used),
             "error": self.error,
             "error_kind": self.error_kind,
             "passed": self.passed,
@@ -265,6 +290,8 @@ class TopicResult:
     manifest: dict[str, Any]
     #: Why run.json could not be written, if it could not (the pieces were still saved).
     manifest_error: str | None = None
+    #: What was paid before the channels: the plan call.
+    plan_usage: Usage = field(default_factory=Usage)
 
     @property
     def ok(self) -> bool:
@@ -280,4 +307,8 @@ class TopicResult:
 
     @property
     def usage(self) -> Usage:
-        return sum((r.usage for r in self.results.values()), Usage())
+        return sum((r.usage for r in self.results.values()), self.plan_usage)
+
+    @property
+    def conflicts(self) -> list[dict[str, str]]:
+        return list(self.manifest.get("consistency") or [])

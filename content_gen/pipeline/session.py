@@ -11,13 +11,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LLMError, RunHalted, UsageError
+from ..llm.seam import CallRecord, Usage
 from ..prompts import PromptLibrary, default_prompts_dir
 from ..storage import RunDir
 from .orchestrator import run_topic
+from .plan import PLAN_VARIABLES, make_plan
 from .results import ChannelResult, Job, TopicResult
 from .runtime import Runtime
 from .worker import check_prompts
@@ -52,6 +55,7 @@ class Session:
         """Check the prompts and the key, then build the shared pieces. No request is made."""
         prompts = PromptLibrary(settings.prompts_dir or default_prompts_dir())
         check_prompts(list(channels), prompts)
+        prompts.check("plan.md", PLAN_VARIABLES)
         stop = threading.Event()
         fake = None
         try:
@@ -83,25 +87,63 @@ class Session:
         sequential: bool = False,
         inputs: dict[str, Any] | None = None,
         on_result: Callable[[ChannelResult, Path], None] | None = None,
+        into: Path | None = None,
     ) -> TopicResult:
-        """Write `channels` for one job in its run directory; safe to call from several threads.
+        """Plan `job`, then write `channels` for it in its run directory; safe to call from
+        several threads.
 
-        With `resume`, the job's existing run directory is reused and the channels it already
-        records, and this run does not redo, stay in its run.json (a resumed calendar entry).
+        With `resume`, the job's existing run directory is reused (or `into`, a run directory
+        made before): its plan is reused, and the channels it already records, and this run
+        does not redo, stay in its run.json (a resumed calendar entry, a retried channel).
         `on_result` gets each channel's result, and the run directory, as the channel ends.
         """
-        run_dir = RunDir.create(self.settings.output_dir, job.day, job.topic, reuse=resume)
+        resume = resume or into is not None
+        run_dir = (
+            RunDir(into)
+            if into is not None
+            else RunDir.create(self.settings.output_dir, job.day, job.topic, reuse=resume)
+        )
         self.runtime.llm.connect()
+        job, plan_record, plan_usage = self._plan(job, channels, run_dir)
+        extra = {
+            "settings": self.settings.public(),
+            "inputs": inputs or {},
+            "sources": [s.record() for s in job.sources],
+            "research": job.research,
+            "plan": plan_record,
+        }
         return run_topic(
             job,
             channels,
             run_dir,
             self.runtime,
             sequential=sequential,
-            manifest_extra={"settings": self.settings.public(), "inputs": inputs or {}},
+            manifest_extra=extra,
             on_result=None if on_result is None else lambda r: on_result(r, run_dir.path),
             keep_earlier=resume,
+            extra_usage=plan_usage,
         )
+
+    def _plan(
+        self, job: Job, channels: Sequence[Channel], run_dir: RunDir
+    ) -> tuple[Job, dict[str, Any], Usage]:
+        """The job with its plan, what run.json records of it, and what the plan call cost.
+
+        Without a plan (its call failed) the channels still write, from the brief and the
+        sources, and the claims rule still checks them; a halt stops everything.
+        """
+        try:
+            plan = make_plan(job, [c.label for c in channels], self.runtime, run_dir)
+        except LLMError as exc:
+            if isinstance(exc, RunHalted):
+                self.runtime.halt.trip(exc)
+            usage = exc.record.usage if isinstance(exc.record, CallRecord) else Usage()
+            message = self.runtime.redact(str(exc))
+            return job, {"error": message, "error_kind": exc.reason}, usage
+        except OSError as exc:  # plan.json could not be written: the plan still holds
+            raise UsageError(f"cannot write {run_dir.path}/plan.json: {exc.strerror}") from None
+        usage = sum((c.usage for c in plan.calls), Usage())
+        return replace(job, plan=plan), plan.record(), usage
 
 
 def gemini_client(

@@ -34,6 +34,7 @@ WRITER_VARIABLES = (
     "postal_address",
     "blog_min_words",
     "blog_max_words",
+    "plan",
 )
 REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
 JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
@@ -58,7 +59,7 @@ def run_channel(
     """The quality loop for one channel. Returns a result; never raises."""
     tally = tally or Tally()
     started = rt.clock()
-    ctx = replace(rt.context, day=job.day)
+    ctx = replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
@@ -107,7 +108,8 @@ def run_channel(
         result = ChannelResult.saved(
             name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
         )
-    return ChannelRun(replace(result, sha256=staged.sha256), staged)
+    used = tuple(channel.used_claims(best.draft, ctx))
+    return ChannelRun(replace(result, sha256=staged.sha256, claims_used=used), staged)
 
 
 def _run_attempt(
@@ -222,6 +224,7 @@ def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
         "postal_address": ctx.postal_address or "(none)",
         "blog_min_words": ctx.blog_min_words,
         "blog_max_words": ctx.blog_max_words,
+        "plan": job.plan.prompt_text() if job.plan else "(no plan: the plan call failed)",
     }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..channels import parse_names
 from ..errors import UsageError
-from ..files import confine, read_text
+from ..files import OUTSIDE_HINT, confine, read_text
 from ..inputs import check_audience, check_topic, read_brief
 from ..storage import run_dir_name
 
@@ -27,10 +27,6 @@ COLUMNS = ("date", "topic", "channels", "brief", "audience", "id")
 REQUIRED = ("date", "topic")
 ID_MAX_CHARS = 200
 CALENDAR_MAX_BYTES = 5_000_000
-OUTSIDE_HINT = (
-    "keep the calendar's files in its folder, or pass --allow-outside-files if you trust "
-    "whoever edits the calendar"
-)
 LABEL_TOPIC_CHARS = 40
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..llm.seam import Usage
 from ..storage import pid_alive
 from .integrity import APPLICATION_ID, inspect
 from .work import Outcome, Owner, Work, WorkStatus
@@ -362,6 +363,25 @@ class Ledger:
                 """,
                 (reason, owner.run_id),
             ).rowcount
+
+    def add_usage(self, entry: Entry, channel: str, usage: Usage) -> None:
+        """Add calls and tokens paid for an entry as a whole (its plan) to one of its rows."""
+        with self._write() as db:
+            db.execute(
+                """
+                UPDATE work SET calls = calls + ?, prompt_tokens = prompt_tokens + ?,
+                    output_tokens = output_tokens + ?, total_tokens = total_tokens + ?
+                WHERE entry_key = ? AND channel = ?
+                """,
+                (
+                    usage.calls,
+                    usage.prompt_tokens,
+                    usage.output_tokens,
+                    usage.total_tokens,
+                    entry.key,
+                    channel,
+                ),
+            )
 
     def renew(self, owner: Owner) -> None:
         """Extend the lease on every claim `owner` holds: it is still working on them."""

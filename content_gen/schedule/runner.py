@@ -41,6 +41,7 @@ class EntryRun:
     held: tuple[str, ...] = ()
     adopted: tuple[str, ...] = ()
     unrecorded: dict[str, str] = field(default_factory=dict)
+    plan_usage: Usage = field(default_factory=Usage)
 
 
 @dataclass
@@ -75,7 +76,8 @@ class CalendarRun:
 
     @property
     def usage(self) -> Usage:
-        return sum((r.usage for _, r in self.results), Usage())
+        plans = sum((run.plan_usage for run in self.entries), Usage())
+        return sum((r.usage for _, r in self.results), plans)
 
 
 def run_calendar(
@@ -200,14 +202,15 @@ class _Runner:
         outcome = EntryRun(entry)
         if self.session.runtime.stop.is_set():
             return outcome
-        on_disk = self._on_disk(entry)
+        # The disk is read inside the claim's transaction: a piece another run saves and
+        # records meanwhile is seen as done, not taken again.
         claimed = self.ledger.claim(
             self.owner,
             entry,
             entry.channels,
             simulated=self.simulated,
             redo_before=self.redo_before,
-            on_disk=on_disk.__contains__,
+            on_disk=lambda channel: channel in self._on_disk(entry),
         )
         work = self.ledger.work(entry.key)
         outcome.held = tuple(
@@ -218,6 +221,7 @@ class _Runner:
         if self.redo_before is None:
             # Saved by a run that stopped before the ledger heard of it (kill -9 between the
             # two, a locked or full ledger): record it, do not pay for it again.
+            on_disk = self._on_disk(entry)
             outcome.adopted = tuple(c for c in claimed if c in on_disk)
             for name in outcome.adopted:
                 self._finish(entry, outcome, name, _adopted(on_disk[name], entry, self.session))
@@ -243,7 +247,7 @@ class _Runner:
             day=entry.day,
             tag=entry.label,
         )
-        self.session.run(
+        topic = self.session.run(
             job,
             registry.load(claimed),
             resume=True,
@@ -256,6 +260,13 @@ class _Runner:
             },
             on_result=lambda result, run_dir: self._record(entry, run_dir, outcome, result),
         )
+        outcome.plan_usage = topic.plan_usage
+        if topic.plan_usage.calls:
+            # The plan is paid once for the entry: its cost goes on the first channel's row.
+            try:
+                self.ledger.add_usage(entry, claimed[0], topic.plan_usage)
+            except sqlite3.Error as exc:
+                log.warning("could not record the plan's cost in the ledger: %s", exc)
 
     def _record(
         self, entry: Entry, run_dir: Path | None, outcome: EntryRun, result: ChannelResult
