@@ -90,6 +90,11 @@ def make_runtime(
     return Runtime.build(config, llm, stop=stop)
 
 
+def visible(folder: Path) -> list[Path]:
+    """What a folder shows without its hidden entries (the response cache is `.cache`)."""
+    return [p for p in folder.iterdir() if not p.name.startswith(".")]
+
+
 def clean_env() -> dict[str, str]:
     """os.environ without any content-gen or Gemini setting, for subprocesses."""
     drop = {*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"}

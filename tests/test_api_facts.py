@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from conftest import TEST_KEY, Sleeps, make_runtime
+from conftest import TEST_KEY, Sleeps, make_runtime, visible
 
 from content_gen import channels
 from content_gen.cli import main
@@ -28,7 +28,7 @@ def generate(sleeps: Sleeps, *args: str) -> int:
 
 
 def manifest() -> dict:
-    (run_dir,) = Path("out").iterdir()
+    (run_dir,) = visible(Path("out"))
     return json.loads((run_dir / "run.json").read_text())
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_KEY, Sleeps, clean_env, run_together
+from conftest import TEST_KEY, Sleeps, clean_env, run_together, visible
 
 from content_gen.cli import main
 from content_gen.config import Settings
@@ -107,7 +107,7 @@ def test_due_entries_are_written_and_future_ones_wait(env: FakeGemini, sleeps: S
     assert drafts(env) == Counter(
         {(FIRST, c): 1 for c in ALL} | {(SECOND, c): 1 for c in ("linkedin", "blog")}
     )
-    assert sorted(p.name for p in Path("out").iterdir()) == [
+    assert sorted(p.name for p in visible(Path("out"))) == [
         "2026-11-19-how-small-teams-can-adopt-ai-code-review",
         "2026-11-21-writing-a-one-page-project-brief",
         "ledger.sqlite",

@@ -37,6 +37,7 @@ from .report import (
     cut,
     fit,
     halted_line,
+    print_notes,
     print_table,
     progress_line,
     result_cells,
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        print_notes(session.notes)
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
         path = _ledger_path(args, settings)
@@ -232,7 +234,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
     results = outcome.results
     if results:
         rows: list[tuple[str, ...]] = [
-            ("entry", "channel", "result", "score", "attempts", "tokens", "time")
+            ("entry", "channel", "result", "score", "attempts", "tokens", "cost", "time")
         ]
         rows += [
             (

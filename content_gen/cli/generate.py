@@ -25,6 +25,7 @@ from .report import (
     clean,
     fit,
     halted_line,
+    print_notes,
     print_table,
     progress_line,
     result_cells,
@@ -69,6 +70,7 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
 
     day = _earlier_run(args.into, topic) if args.into else date.today()
     with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+        print_notes(session.notes)
         # Before any API call, and before anything is created: a source that cannot be read
         # stops the run here (unless the user said to go on without it).
         sources, unreadable = load_sources(
@@ -142,11 +144,11 @@ def _print_progress(result: ChannelResult, run_dir: Path) -> None:
 def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     results = list(result.results.values())
     rows: list[tuple[str, ...]] = [
-        ("channel", "result", "score", "attempts", "tokens", "time", "file")
+        ("channel", "result", "score", "attempts", "tokens", "cost", "time", "file")
     ]
     rows += [(r.channel, *result_cells(r), r.file or "-") for r in results]
     print()
-    print_table(rows, left={0, 1, 6})
+    print_table(rows, left={0, 1, 7})
     print("\n" + totals_line(results, result.seconds, result.usage))
     print(_saved_line(result))
     for r in results:
