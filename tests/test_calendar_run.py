@@ -528,12 +528,18 @@ def test_status_shows_each_channel_with_scores_tokens_and_reasons(env, sleeps, c
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["date", "topic", "channel", "state", "score", "tokens"]
+    assert lines[0].split() == ["date", "topic", "channel", "state", "score", "tokens", "cost"]
     assert re.search(
-        r"^2026-11-19 +\"How small teams.*\" +linkedin +done +4\.50 +[\d,]+$", out, re.M
+        r"^2026-11-19 +\"How small teams.*\" +linkedin +done +4\.50 +[\d,]+ +\$0\.\d{4}$",
+        out,
+        re.M,
     )
-    assert re.search(r"newsletter +failed: 503 UNAVAILABLE: model overloaded +- +0$", out, re.M)
-    assert re.search(r"^2026-11-28 +\"What a four-day.*\" +linkedin +not yet due +- +-$", out, re.M)
+    assert re.search(
+        r"newsletter +failed: 503 UNAVAILABLE: model overloaded +- +0 +\$0\.0000$", out, re.M
+    )
+    assert re.search(
+        r"^2026-11-28 +\"What a four-day.*\" +linkedin +not yet due +- +- +-$", out, re.M
+    )
     assert "3 entries: 1 complete, 1 with a failed channel, 1 not yet due" in out
     report = status_json(capsys)
     (blog,) = [c for e in report["entries"] for c in e["channels"] if c["state"] == "failed"]

@@ -214,3 +214,41 @@ def test_an_unusable_location_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match=r"cannot read ledger .*Not a directory; choose another"):
         Ledger.open(tmp_path / "file" / "ledger.sqlite")
+
+
+# The work table as schema 2 wrote it: no costs, no spending, no batch jobs.
+_V2_WORK = """
+CREATE TABLE work (
+    entry_key TEXT NOT NULL, channel TEXT NOT NULL, entry_date TEXT NOT NULL,
+    topic TEXT NOT NULL, status TEXT NOT NULL, result TEXT,
+    simulated INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0, score REAL, file TEXT,
+    calls INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0, total_tokens INTEGER NOT NULL DEFAULT 0,
+    error TEXT, error_kind TEXT, owner_run TEXT, owner_pid INTEGER, owner_host TEXT,
+    lease_until REAL, started_at TEXT, finished_at TEXT, ledger_id TEXT,
+    PRIMARY KEY (entry_key, channel)
+)
+"""
+
+
+def test_a_schema_2_ledger_gains_costs_and_keeps_its_work(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    db.executescript(
+        _V2_WORK
+        + "; CREATE TABLE ledger (id TEXT NOT NULL); INSERT INTO ledger VALUES ('abc');"
+        + "INSERT INTO work (entry_key, channel, entry_date, topic, status, calls, "
+        + "total_tokens, ledger_id) VALUES ('k', 'blog', '2026-11-20', 't', 'done', 2, 90, 'abc');"
+        + f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;"
+    )
+    db.close()
+
+    with Ledger.open(path) as ledger:
+        (work,) = ledger.work().values()
+        assert (work.status, work.calls, work.total_tokens) == (DONE, 2, 90)
+        assert work.cost_usd == 0 and work.cost == 0  # unknown before prices: shown as $0
+        assert ledger.identity == "abc"
+        assert ledger.read("SELECT count(*) FROM spend")[0][0] == 0
+        assert ledger.read("SELECT count(*) FROM batch_jobs")[0][0] == 0
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3

@@ -14,15 +14,15 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..schedule.calendar import Calendar, Entry, load_calendar
 from ..schedule.ledger import DEFAULT_NAME, Ledger
-from ..schedule.status import MISSING, NOT_DUE, ChannelState, channel_states
-from ..schedule.work import WorkStatus
+from ..schedule.spending import Month
+from ..schedule.status import channel_states
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -45,32 +45,33 @@ from .report import (
     totals_line,
     width,
 )
+from .standing import (
+    DONE,
+    MonthSpend,
+    States,
+    entries,
+    next_on,
+    print_status,
+    rows,
+    status_json,
+)
 
 # Like the command line itself, `calendar check` loads neither pydantic nor the SDK.
 if TYPE_CHECKING:
     from ..config import Settings
     from ..pipeline.results import ChannelResult
+    from ..pipeline.session import CachePolicy
     from ..schedule.runner import CalendarRun
-
-DONE, FAILED, PENDING, RUNNING = (
-    WorkStatus.DONE,
-    WorkStatus.FAILED,
-    WorkStatus.PENDING,
-    WorkStatus.RUNNING,
-)
-ERROR_CHARS = 48  # a failure's reason in the status table; --json has all of it
-
-States = list[tuple[Entry, list[ChannelState]]]
 
 
 def check(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
     due, later = calendar.due(today), calendar.later(today)
-    rows = "" if not calendar.problems else f"; {_rows(len(calendar.problems))} with problems"
+    bad = "" if not calendar.problems else f"; {rows(len(calendar.problems))} with problems"
     say(
-        f"{calendar.path}: {_entries(len(calendar.entries))} valid{rows}. "
-        f"{len(due)} due by {today.isoformat()}, {len(later)} later{_next(later)}."
+        f"{calendar.path}: {entries(len(calendar.entries))} valid{bad}. "
+        f"{len(due)} due by {today.isoformat()}, {len(later)} later{next_on(later)}."
     )
     return EXIT_FAILED if calendar.problems else EXIT_OK
 
@@ -78,7 +79,7 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 def run(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
-    settings = _settings(args)
+    settings = _settings(args, max_cost=args.max_cost)
     setup_logging(args.verbose, settings)
 
     from .. import channels as registry
@@ -87,7 +88,11 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
-    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+    # Resumed entries reuse every reply already paid for; --force asks the model afresh.
+    cache: CachePolicy = "off" if args.no_cache else "fresh" if args.force else "reuse"
+    with Session.open(
+        settings, channels, offline=args.offline, sleep=sleep, cache=cache
+    ) as session:
         print_notes(session.notes)
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
@@ -106,11 +111,13 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                 on_result=None if args.json else _progress(calendar),
             )
             states = channel_states(calendar, ledger, today, settings.output_dir)
+            spend = _month(ledger, settings)
     if args.json:
-        report = _status_json(calendar, states, ledger.path, today) | {"run": _run_json(outcome)}
+        status = status_json(calendar, states, ledger.path, today, spend)
+        report = status | {"run": _run_json(outcome)}
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_run(outcome, states, calendar, ledger.path)
+        _print_run(outcome, states, calendar, ledger.path, spend)
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if outcome.ok and not calendar.problems else EXIT_FAILED
@@ -125,13 +132,22 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
     if path.exists():
         with _ledger_errors(path), Ledger.open(path) as ledger:
             states = channel_states(calendar, ledger, today, settings.output_dir)
+            spend = _month(ledger, settings)
     else:
         states = channel_states(calendar, None, today, settings.output_dir)
+        spend = _month(None, settings)
     if args.json:
-        print(json.dumps(_status_json(calendar, states, path, today), indent=2, ensure_ascii=False))
+        report = status_json(calendar, states, path, today, spend)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_status(states, calendar, path, today)
+        print_status(states, calendar, path, today, spend)
     return EXIT_OK
+
+
+def _month(ledger: Ledger | None, settings: Settings) -> MonthSpend:
+    """This month's spending, by the ledger's clock (UTC), and the budget it counts against."""
+    now = ledger.now_utc() if ledger is not None else datetime.now(UTC)
+    return MonthSpend.read(ledger, settings.monthly_budget, Month.of(now))
 
 
 # --- shared ------------------------------------------------------------------------------------
@@ -175,8 +191,8 @@ def _calendar_path(args: argparse.Namespace) -> Path:
     return given[0]
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings({"output_dir": args.out})
+def _settings(args: argparse.Namespace, **flags: object) -> Settings:
+    return load_settings({"output_dir": args.out, **flags})
 
 
 def _ledger_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -215,28 +231,18 @@ def _cut_label(entry: Entry, limit: int) -> str:
     return f'{day} "{cut(clean(entry.topic), max(limit - len(day) - 3, 4))}"'
 
 
-def _entries(n: int) -> str:
-    return f"{n} entr{'y' if n == 1 else 'ies'}"
-
-
-def _rows(n: int) -> str:
-    return f"{n} row{'' if n == 1 else 's'}"
-
-
-def _next(later: list[Entry]) -> str:
-    return f" (next on {later[0].day.isoformat()})" if later else ""
-
-
 # --- run summary -------------------------------------------------------------------------------
 
 
-def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger: Path) -> None:
+def _print_run(
+    outcome: CalendarRun, states: States, calendar: Calendar, ledger: Path, spend: MonthSpend
+) -> None:
     results = outcome.results
     if results:
-        rows: list[tuple[str, ...]] = [
+        table: list[tuple[str, ...]] = [
             ("entry", "channel", "result", "score", "attempts", "tokens", "cost", "time")
         ]
-        rows += [
+        table += [
             (
                 clean(e.label) if i == 0 or results[i - 1][0] != e else "",
                 r.channel,
@@ -245,7 +251,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
             for i, (e, r) in enumerate(results)
         ]
         print()
-        print_table(rows, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
+        print_table(table, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
         print("\n" + totals_line([r for _, r in results], outcome.seconds, outcome.usage))
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
@@ -258,7 +264,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
             say(f"- {label} {channel}: another run is writing it; left to that run.")
     if calendar.problems:
         say(
-            f"{_rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
+            f"{rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
             "above); fixed rows run next time."
         )
     for run in outcome.entries:
@@ -276,6 +282,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
         say(halted_line(str(outcome.halted)))
     if outcome.interrupted:
         say("Interrupted: finished channels are recorded; the next run does the rest.")
+    say(spend.line())
     print(f"Ledger: {shown(ledger)}")
 
 
@@ -286,8 +293,8 @@ def _standing(states: States, today: date, *, nothing_run: bool) -> str:
     later = [e for e, _ in states if e.day > today]
     head = "Nothing to write: " if nothing_run else ""
     return (
-        f"{head}{complete} of {_entries(len(due))} due by {today.isoformat()} complete; "
-        f"{len(later)} not yet due{_next(later)}."
+        f"{head}{complete} of {entries(len(due))} due by {today.isoformat()} complete; "
+        f"{len(later)} not yet due{next_on(later)}."
     )
 
 
@@ -318,97 +325,4 @@ def _run_json(outcome: CalendarRun) -> dict[str, Any]:
             for run in outcome.entries
             for channel in run.held
         ],
-    }
-
-
-# --- status ------------------------------------------------------------------------------------
-
-
-def _print_status(states: States, calendar: Calendar, ledger: Path, today: date) -> None:
-    rows: list[tuple[str, ...]] = [("date", "topic", "channel", "state", "score", "tokens")]
-    for entry, channels in states:
-        for i, state in enumerate(channels):
-            w = state.work
-            rows.append(
-                (
-                    entry.day.isoformat() if i == 0 else "",
-                    clean(entry.label.split(" ", 1)[1]) if i == 0 else "",
-                    state.channel,
-                    _state_label(state),
-                    f"{w.score:.2f}" if w and w.score is not None and state.state == DONE else "-",
-                    f"{w.total_tokens:,}" if w else "-",
-                )
-            )
-    print_table(rows, left={0, 1, 2, 3}, limit=width(sys.stdout), shrink=(1, 3))
-    counts = _entry_counts(states)
-    parts = [f"{n} {what}" for what, n in counts.items() if n]
-    tokens = sum(s.work.total_tokens for _, c in states for s in c if s.work)
-    print()
-    say(
-        f"{_entries(len(states))}: {', '.join(parts)}{_next(calendar.later(today))}; "
-        f"{tokens:,} tokens spent so far"
-    )
-    if calendar.problems:
-        say(f"{_rows(len(calendar.problems))} of {calendar.path} not valid (see above).")
-    print(f"Ledger: {shown(ledger)}" + ("" if ledger.exists() else " (no runs yet)"))
-
-
-def _state_label(state: ChannelState) -> str:
-    w = state.work
-    if state.state == DONE and w is not None:
-        label = "done" + (" (below bar)" if w.result == "below_bar" else "")
-        return label + (" (simulated)" if w.simulated else "")
-    if state.state == MISSING:
-        return "missing: its file is gone; the next run writes it again"
-    if state.state == FAILED and w is not None:
-        error = w.error or "no reason recorded"
-        if len(error) > ERROR_CHARS:
-            error = error[: ERROR_CHARS - 3] + "..."
-        return f"failed: {error}"
-    if state.state == RUNNING and w is not None:
-        return f"running (pid {w.owner_pid} on {w.owner_host})"
-    if state.state == PENDING and w is not None and w.status == RUNNING:
-        return "pending (its run stopped)"
-    if state.state == PENDING and w is not None and w.result == "interrupted":
-        return "pending (interrupted)"
-    return "not yet due" if state.state == NOT_DUE else state.state
-
-
-def _entry_counts(states: States) -> dict[str, int]:
-    """How many entries are complete, failing, being written, to do and not yet due."""
-    counts = dict.fromkeys(
-        ("complete", "with a failed channel", "being written", "to do", "not yet due"), 0
-    )
-    for _, channels in states:
-        found = {c.state for c in channels}
-        if found == {DONE}:
-            counts["complete"] += 1
-        elif FAILED in found:
-            counts["with a failed channel"] += 1
-        elif RUNNING in found:
-            counts["being written"] += 1
-        elif found == {NOT_DUE}:
-            counts["not yet due"] += 1
-        else:
-            counts["to do"] += 1
-    return counts
-
-
-def _status_json(calendar: Calendar, states: States, ledger: Path, today: date) -> dict[str, Any]:
-    return {
-        "calendar": str(calendar.path),
-        "ledger": str(ledger),
-        "today": today.isoformat(),
-        "entries": [
-            {
-                "key": entry.key,
-                "line": entry.line,
-                "date": entry.day.isoformat(),
-                "topic": entry.topic,
-                "directory": entry.directory,
-                "channels": [s.as_dict() for s in channels],
-            }
-            for entry, channels in states
-        ],
-        "problems": [{"line": p.line, "message": p.message} for p in calendar.problems],
     }

@@ -35,9 +35,10 @@ from .report import (
 
 if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult, TopicResult
+    from ..pipeline.session import CachePolicy
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
-_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions")
+_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions", "max_cost")
 
 
 def generate(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -59,6 +60,7 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             "model": args.model,
             "judge_model": args.judge_model,
             "max_revisions": args.max_revisions,
+            "max_cost": args.max_cost,
         }
     )
     setup_logging(args.verbose, settings)
@@ -69,7 +71,11 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root, sweep
 
     day = _earlier_run(args.into, topic) if args.into else date.today()
-    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+    # A new run asks the model afresh; a resumed one (--into) reuses every reply it paid for.
+    cache: CachePolicy = "off" if args.no_cache else "reuse" if args.cache or args.into else "fresh"
+    with Session.open(
+        settings, channels, offline=args.offline, sleep=sleep, cache=cache
+    ) as session:
         print_notes(session.notes)
         # Before any API call, and before anything is created: a source that cannot be read
         # stops the run here (unless the user said to go on without it).

@@ -3,9 +3,12 @@ is not sent.
 
 The worst case is every prompt token at the full input price plus the step's output limit
 (thinking included) at the output price, so what a run spends can never pass its cap, however
-its calls overlap. When the reply comes back the reservation gives way to what it really cost.
-Caps are `--max-cost` (this run) and the monthly budget of calendar runs (what earlier runs
-spent this month counts against it). Thread-safe: every worker reserves through one budget.
+its calls overlap. When the reply comes back the reservation gives way to what it really cost,
+which is mostly far less. So a call that fits the cap but not beside the reservations of calls
+in flight waits for them to settle, and only a call that would cross the cap on its own stops
+the run. Caps are `--max-cost` (this run) and the monthly budget of calendar runs (what earlier
+runs spent this month counts against it). Thread-safe: every worker reserves through one
+budget.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 
-from ..errors import RunHalted
+from ..errors import Interrupted, RunHalted
 from .prices import money
 from .seam import Usage
 
 #: UTF-8 bytes per prompt token, at the least: real text runs nearer four.
 BYTES_PER_TOKEN_AT_LEAST = 2
+#: How often a call waiting for room looks at the stop flag.
+_POLL = 0.1
 
 
 class BudgetSpent(RunHalted):
@@ -52,9 +57,10 @@ class Reservation:
 class Budget:
     """What a run has spent and holds in reserve, against every cap it has."""
 
-    def __init__(self, caps: tuple[Cap, ...] = ()) -> None:
+    def __init__(self, caps: tuple[Cap, ...] = (), stop: threading.Event | None = None) -> None:
         self._caps = list(caps)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._stop = stop or threading.Event()
         self._ids = count(1)
         self._held: dict[int, float] = {}
         self.spent = 0.0
@@ -81,13 +87,28 @@ class Budget:
         return min(rooms) if rooms else None
 
     def reserve(self, amount: float, what: str) -> Reservation:
-        """Hold `amount` dollars for a call about to be sent, or raise BudgetSpent."""
+        """Hold `amount` dollars for a call about to be sent, waiting while calls in flight
+        hold the room it needs; BudgetSpent if it would cross a cap on its own."""
+        while True:
+            reservation = self.try_reserve(amount, what)
+            if reservation is not None:
+                return reservation
+            with self._lock:
+                self._lock.wait(_POLL)
+            if self._stop.is_set():
+                raise Interrupted()
+
+    def try_reserve(self, amount: float, what: str) -> Reservation | None:
+        """Hold `amount` now, or None if calls in flight hold the room it needs; BudgetSpent
+        if it would cross a cap whatever they turn out to cost."""
         with self._lock:
+            held = sum(self._held.values())
             for cap in self._caps:
-                held = sum(self._held.values())
                 spent = cap.spent_before + self.spent
-                if spent + held + amount > cap.limit + 1e-12:
+                if spent + amount > cap.limit + 1e-12:
                     raise BudgetSpent(_stopped(cap, spent, amount, what))
+                if spent + held + amount > cap.limit + 1e-12:
+                    return None
             reservation = Reservation(next(self._ids), amount)
             self._held[reservation.number] = amount
             return reservation
@@ -98,6 +119,7 @@ class Budget:
             if reservation is not None:
                 self._held.pop(reservation.number, None)
             self.spent += usage.cost_usd
+            self._lock.notify_all()
         if self.on_spend is not None and (usage.cost_usd or usage.unpriced):
             self.on_spend(usage)
 
@@ -106,6 +128,7 @@ class Budget:
         if reservation is not None:
             with self._lock:
                 self._held.pop(reservation.number, None)
+                self._lock.notify_all()
 
 
 def prompt_tokens_at_most(*texts: str) -> int:
@@ -113,9 +136,18 @@ def prompt_tokens_at_most(*texts: str) -> int:
     return sum(len(t.encode("utf-8")) for t in texts) // BYTES_PER_TOKEN_AT_LEAST + 1
 
 
+def spent_message(cap: Cap) -> str:
+    """Why a run starts nothing: its cap was reached before it began."""
+    advice = f"; {cap.advice}" if cap.advice else ""
+    return (
+        f"{cap.label} is spent for {cap.scope}: {money(cap.spent_before)} of "
+        f"{money(cap.limit)}{advice}"
+    )
+
+
 def _stopped(cap: Cap, spent: float, amount: float, what: str) -> str:
     advice = f"; {cap.advice}" if cap.advice else ""
     return (
-        f"{cap.label} would be passed by the next call ({what}, up to {money(amount)}): "
-        f"{money(spent)} of {money(cap.limit)} spent in {cap.scope}{advice}"
+        f"the next call ({what}, up to {money(amount)}) could take {cap.scope} past "
+        f"{cap.label}: {money(spent)} of {money(cap.limit)} spent{advice}"
     )

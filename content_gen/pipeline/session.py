@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import LLMError, RunHalted, UsageError
+from ..errors import Interrupted, LLMError, RunHalted, UsageError
 from ..llm.budget import Budget, Cap
 from ..llm.cache import DIRECTORY as CACHE_DIRECTORY
 from ..llm.cache import ResponseCache
@@ -26,7 +26,7 @@ from ..prompts import PromptLibrary, default_prompts_dir
 from ..storage import RunDir
 from .orchestrator import run_topic
 from .plan import PLAN_VARIABLES, make_plan
-from .results import ChannelResult, Job, TopicResult
+from .results import INTERRUPTED_MESSAGE, ChannelResult, Job, TopicResult
 from .runtime import Runtime
 from .worker import check_prompts
 
@@ -73,7 +73,8 @@ class Session:
         prompts.check("plan.md", PLAN_VARIABLES)
         pricer = Pricer(load_prices(settings.prices_file))
         notes = costs_notes(settings, pricer)
-        budget = Budget()
+        stop = threading.Event()
+        budget = Budget(stop=stop)
         if settings.max_cost is not None:
             require_prices(settings, pricer, "--max-cost")
             budget.add(run_cap(settings.max_cost))
@@ -86,7 +87,6 @@ class Session:
                 read=cache == "reuse",
             )
         )
-        stop = threading.Event()
         fake = None
         try:
             if llm is None:
@@ -179,6 +179,10 @@ class Session:
             usage = exc.record.usage if isinstance(exc.record, CallRecord) else Usage()
             message = self.runtime.redact(str(exc))
             return job, {"error": message, "error_kind": exc.reason}, usage
+        except Interrupted:
+            # Stopped (Ctrl-C, or another entry halted the run) before the plan came back: the
+            # channels see the stop flag and end as interrupted, not as failed.
+            return job, {"error": INTERRUPTED_MESSAGE, "error_kind": "interrupted"}, Usage()
         except OSError as exc:  # plan.json could not be written: the plan still holds
             raise UsageError(f"cannot write {run_dir.path}/plan.json: {exc.strerror}") from None
         usage = sum((c.usage for c in plan.calls), Usage())

@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
@@ -25,50 +24,18 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..llm.seam import Usage
 from ..storage import pid_alive
+from . import schema
 from .integrity import APPLICATION_ID, inspect
+from .schema import SCHEMA_VERSION
 from .work import Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
     from .calendar import Entry
 
 DEFAULT_NAME = "ledger.sqlite"
-#: 2 added the ledger's identity (table `ledger`, column `work.ledger_id`): see integrity.py.
-SCHEMA_VERSION = 2
 LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
 WAL_RETRY_SECONDS = 0.01
-
-
-_SCHEMA = """
-CREATE TABLE work (
-    entry_key     TEXT NOT NULL,
-    channel       TEXT NOT NULL,
-    entry_date    TEXT NOT NULL,
-    topic         TEXT NOT NULL,
-    status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
-    result        TEXT,
-    simulated     INTEGER NOT NULL DEFAULT 0,
-    tries         INTEGER NOT NULL DEFAULT 0,
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    score         REAL,
-    file          TEXT,
-    calls         INTEGER NOT NULL DEFAULT 0,
-    prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    total_tokens  INTEGER NOT NULL DEFAULT 0,
-    error         TEXT,
-    error_kind    TEXT,
-    owner_run     TEXT,
-    owner_pid     INTEGER,
-    owner_host    TEXT,
-    lease_until   REAL,
-    started_at    TEXT,
-    finished_at   TEXT,
-    ledger_id     TEXT,
-    PRIMARY KEY (entry_key, channel)
-)
-"""
-_IDENTITY = "CREATE TABLE ledger (id TEXT NOT NULL)"
 
 
 class Ledger:
@@ -147,7 +114,7 @@ class Ledger:
 
     def _prepare(self) -> None:
         self._use_wal()
-        with self._write() as db:
+        with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             app = db.execute("PRAGMA application_id").fetchone()[0]
             if version == 0:
@@ -156,11 +123,7 @@ class Ledger:
                         f"{self.path} is an SQLite file but not a content-gen ledger; "
                         "choose another with --ledger"
                     )
-                db.execute(_SCHEMA)
-                db.execute(_IDENTITY)
-                db.execute("INSERT INTO ledger (id) VALUES (?)", (uuid.uuid4().hex,))
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                schema.create(db, APPLICATION_ID)
             elif app != APPLICATION_ID:
                 raise UsageError(
                     f"{self.path} is not a content-gen ledger; choose another with --ledger"
@@ -170,13 +133,8 @@ class Ledger:
                     f"ledger {self.path} was written by a newer content-gen (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
                 )
-            elif version == 1:
-                identity = uuid.uuid4().hex
-                db.execute(_IDENTITY)
-                db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
-                db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
-                db.execute("UPDATE work SET ledger_id = ?", (identity,))
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                schema.migrate(db, version)
             self.identity = str(db.execute("SELECT id FROM ledger").fetchone()[0])
 
     def _use_wal(self) -> None:
@@ -196,7 +154,7 @@ class Ledger:
                 self._sleep(WAL_RETRY_SECONDS)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; the lock is taken before anything is read."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -209,6 +167,13 @@ class Ledger:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def read(self, query: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(query, args).fetchall()
+
+    def now_utc(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
+
     def work(self, entry_key: str | None = None) -> dict[tuple[str, str], Work]:
         """Every row (or one entry's), by (entry key, channel)."""
         query, args = "SELECT * FROM work", tuple[str, ...]()
@@ -219,7 +184,7 @@ class Ledger:
         return {(r["entry_key"], r["channel"]): _work(r) for r in rows}
 
     def now(self) -> str:
-        return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="milliseconds")
+        return self.now_utc().isoformat(timespec="milliseconds")
 
     def held(self, work: Work | None) -> bool:
         """Whether a live run is writing this channel now."""
@@ -269,7 +234,7 @@ class Ledger:
     ) -> list[str]:
         """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
         claimed = []
-        with self._write() as db:
+        with self.transaction() as db:
             now = self.now()
             for channel in channels:
                 row = db.execute(
@@ -319,14 +284,15 @@ class Ledger:
         Only the current owner may: if this run's lease ran out and another run took the
         channel over, that run's record is the one that counts.
         """
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 """
                 UPDATE work SET
                     status = ?, result = ?, simulated = ?, attempts = ?, score = ?,
                     file = coalesce(?, file), calls = calls + ?,
                     prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,
-                    total_tokens = total_tokens + ?, error = ?, error_kind = ?,
+                    total_tokens = total_tokens + ?, cost_usd = cost_usd + ?,
+                    unpriced_calls = unpriced_calls + ?, error = ?, error_kind = ?,
                     owner_run = NULL, owner_pid = NULL, owner_host = NULL, lease_until = NULL,
                     finished_at = ?
                 WHERE entry_key = ? AND channel = ? AND owner_run = ?
@@ -342,6 +308,8 @@ class Ledger:
                     outcome.prompt_tokens,
                     outcome.output_tokens,
                     outcome.total_tokens,
+                    outcome.cost_usd,
+                    outcome.unpriced_calls,
                     outcome.error,
                     outcome.error_kind,
                     self.now(),
@@ -353,7 +321,7 @@ class Ledger:
 
     def release(self, owner: Owner, reason: str) -> int:
         """Give back every claim `owner` still holds (an interrupted run); returns how many."""
-        with self._write() as db:
+        with self.transaction() as db:
             return db.execute(
                 """
                 UPDATE work SET status = 'pending', result = 'interrupted', error = ?,
@@ -366,11 +334,12 @@ class Ledger:
 
     def add_usage(self, entry: Entry, channel: str, usage: Usage) -> None:
         """Add calls and tokens paid for an entry as a whole (its plan) to one of its rows."""
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 """
                 UPDATE work SET calls = calls + ?, prompt_tokens = prompt_tokens + ?,
-                    output_tokens = output_tokens + ?, total_tokens = total_tokens + ?
+                    output_tokens = output_tokens + ?, total_tokens = total_tokens + ?,
+                    cost_usd = cost_usd + ?, unpriced_calls = unpriced_calls + ?
                 WHERE entry_key = ? AND channel = ?
                 """,
                 (
@@ -378,6 +347,8 @@ class Ledger:
                     usage.prompt_tokens,
                     usage.output_tokens,
                     usage.total_tokens,
+                    usage.cost_usd,
+                    usage.unpriced,
                     entry.key,
                     channel,
                 ),
@@ -385,7 +356,7 @@ class Ledger:
 
     def renew(self, owner: Owner) -> None:
         """Extend the lease on every claim `owner` holds: it is still working on them."""
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE work SET lease_until = ? WHERE owner_run = ? AND status = 'running'",
                 (self._clock() + self.lease, owner.run_id),

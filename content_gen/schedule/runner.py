@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import channels as registry
 from ..errors import RunHalted
+from ..llm.budget import BudgetSpent, spent_message
 from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
@@ -26,6 +27,7 @@ from ..pipeline.session import Session
 from ..storage import RunDir, remove_orphans
 from .calendar import Calendar, Entry
 from .ledger import Ledger
+from .spending import BUDGET_SETTING, Spending
 from .work import Outcome, Owner, Work, WorkStatus
 
 log = logging.getLogger("content_gen.scheduler")
@@ -95,13 +97,23 @@ def run_calendar(
     rt = session.runtime
     started = rt.clock()
     runner = _Runner(session, ledger, force=force, on_result=on_result)
+    run = CalendarRun(today, runner.owner)
+    spending = Spending(ledger, runner.owner)
+    session.budget.on_spend = spending.record
+    budget = session.settings.monthly_budget
+    if budget is not None:
+        session.require_prices(BUDGET_SETTING)
+        cap = spending.cap(budget)
+        if cap.spent_before >= cap.limit:
+            run.halted = BudgetSpent(spent_message(cap))
+            return run
+        session.budget.add(cap)
     due = calendar.due(today)
     out_root = session.settings.output_dir
     for entry in due:
         remove_orphans(out_root / entry.directory)  # a killed run's half-written files
     work = ledger.work()
     todo = [e for e in due if runner.wanted(e, work)]
-    run = CalendarRun(today, runner.owner)
     if not todo:
         return run
 
@@ -292,7 +304,6 @@ class _Runner:
 def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
     """A piece found saved on disk, as the ledger records it: done, with what it cost."""
     found = record.get("usage")
-    usage: dict[str, Any] = found if isinstance(found, dict) else {}
     path = session.settings.output_dir / entry.directory / str(record["file"])
     return Outcome(
         status=WorkStatus.DONE,
@@ -300,11 +311,20 @@ def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
         attempts=len(record.get("attempts") or []),
         score=record.get("score"),
         file=str(path.resolve()),
-        calls=int(usage.get("calls", 0)),
-        prompt_tokens=int(usage.get("prompt_tokens", 0)),
-        output_tokens=int(usage.get("output_tokens", 0)),
-        total_tokens=int(usage.get("total_tokens", 0)),
+        **_paid(Usage.from_dict(found if isinstance(found, dict) else {})),
     )
+
+
+def _paid(usage: Usage) -> dict[str, Any]:
+    """The ledger's columns for what a try paid."""
+    return {
+        "calls": usage.calls,
+        "prompt_tokens": usage.prompt_tokens,
+        "output_tokens": usage.output_tokens,
+        "total_tokens": usage.total_tokens,
+        "cost_usd": usage.cost_usd,
+        "unpriced_calls": usage.unpriced,
+    }
 
 
 def _outcome(result: ChannelResult, file: str | None) -> Outcome:
@@ -314,17 +334,13 @@ def _outcome(result: ChannelResult, file: str | None) -> Outcome:
         status = WorkStatus.PENDING  # not this channel's fault: the next run simply does it
     else:
         status = WorkStatus.FAILED
-    usage = result.usage
     return Outcome(
         status=status,
         result=result.status,
         attempts=len(result.attempts),
         score=result.score,
         file=file,
-        calls=usage.calls,
-        prompt_tokens=usage.prompt_tokens,
-        output_tokens=usage.output_tokens,
-        total_tokens=usage.total_tokens,
         error=result.error,
         error_kind=result.error_kind,
+        **_paid(result.usage),
     )

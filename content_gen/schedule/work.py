@@ -67,6 +67,13 @@ class Work:
     lease_until: float | None
     started_at: str | None
     finished_at: str | None
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
+
+    @property
+    def cost(self) -> float | None:
+        """Dollars over every try; None when some call of it had no price."""
+        return None if self.unpriced_calls else self.cost_usd
 
 
 @dataclass(frozen=True)
@@ -82,5 +89,7 @@ class Outcome:
     prompt_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
     error: str | None = None
     error_kind: str | None = None
