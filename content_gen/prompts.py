@@ -46,6 +46,10 @@ class PromptLibrary:
                     raise PromptError(str(exc)) from None
             return self._cache[name]
 
+    def has(self, name: str) -> bool:
+        """Whether the library has this template (an older copy of the prompts may not)."""
+        return (self.root / name).is_file()
+
     def check(self, name: str, available: Iterable[str]) -> None:
         """Fail now if the template is missing or uses a variable outside `available`."""
         unknown = sorted(set(_PLACEHOLDER.findall(self.text(name))) - set(available))

@@ -30,10 +30,10 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from ..llm.gemini import API_VERSION
-from . import planning, prose, replies
+from . import edits, planning, prose, replies
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
-from .routing import Router
+from .routing import EDITS, Router
 from .wire import Wire
 
 
@@ -308,12 +308,17 @@ class _Handler(Wire):
         if step == "plan":
             return planning.plan(prompt, topic or "the topic", searches(body))
         writer = prose.WRITERS.get(channel)
+        schema = replies.schema_of(body)
         if writer is not None:
             draft = writer(
                 topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
             )
-            return planning.follow(draft, prompt)
-        return replies.from_schema(replies.schema_of(body), topic or "the topic")
+            revised = planning.follow(draft, prompt)
+            current = edits.current_draft(prompt)
+            if str(schema.get("title", "")).endswith(EDITS) and current is not None:
+                return edits.edits_between(current, revised)
+            return revised
+        return replies.from_schema(schema, topic or "the topic")
 
 
 def searches(body: dict[str, Any]) -> bool:

@@ -89,6 +89,7 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
+    revision: dict[str, object] | None = None
 
     @property
     def blocked(self) -> bool:
@@ -106,6 +107,7 @@ class Attempt:
         return {
             "number": self.number,
             "kind": "draft" if self.number == 1 else "revision",
+            "revision": self.revision,
             "rules": [v.as_dict() for v in self.violations],
             "blocked": self.blocked,
             "judge": judgement_dict(self.judgement),

@@ -34,6 +34,8 @@ class Progress:
     judge_error: str | None = None
     passed: bool = False
     calls: list[CallRecord] = field(default_factory=list)
+    #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
+    revision: dict[str, object] | None = None
 
     def freeze(self, seconds: float, extra: tuple[CallRecord, ...] = ()) -> Attempt:
         return Attempt(
@@ -45,6 +47,7 @@ class Progress:
             self.passed,
             (*self.calls, *extra),
             seconds,
+            self.revision,
         )
 
 

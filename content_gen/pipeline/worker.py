@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import Channel, ChannelContext, mark_simulated
@@ -15,6 +16,8 @@ from ..errors import Interrupted, LLMError, RunHalted
 from ..llm.seam import CallRecord, LLMRequest, Meter
 from ..quality.judge import Judgement, feedback, mean_score
 from ..quality.rules import blocking
+from .edits import TEMPLATE as EDITS_TEMPLATE
+from .edits import revise
 from .results import Attempt, ChannelResult, Job
 from .runtime import Runtime
 from .tally import Progress, Tally
@@ -155,20 +158,20 @@ def _make(
         step = "draft"
     else:
         fixes = rt.bar.fixes(best.judgement) if best.judgement else []
-        prompt = rt.prompts.render(
-            channel.prompt("reviser"),
-            variables
-            | {
-                "draft": best.draft.model_dump_json(indent=2),
-                "feedback": feedback(best.violations, fixes),
-            },
-        )
+        revising = variables | {
+            "draft": best.draft.model_dump_json(indent=2),
+            "feedback": feedback(best.violations, fixes),
+        }
+        prompt = rt.prompts.render(channel.prompt("reviser"), revising)
         step = "revise"
     number = progress.number
     request = LLMRequest(
         rt.model, prompt, channel.schema, channel.name, step, number, log_tag=tag, meter=meter
     )
-    draft = _call(rt, progress, request)
+    if step == "revise" and best is not None and best.draft is not None:
+        draft = revise(rt, request, best.draft, revising, partial(_call, rt, progress), progress)
+    else:
+        draft = _call(rt, progress, request)
     progress.draft = draft
     progress.violations = tuple(channel.check(draft, ctx))
     if blocking(progress.violations):
@@ -252,3 +255,5 @@ def check_prompts(channels: list[Channel], prompts: PromptLibrary) -> None:
         prompts.check(channel.prompt("reviser"), REVISER_VARIABLES)
         prompts.check(channel.prompt("criteria"), WRITER_VARIABLES)
     prompts.check("judge.md", JUDGE_VARIABLES)
+    if prompts.has(EDITS_TEMPLATE):
+        prompts.check(EDITS_TEMPLATE, (*REVISER_VARIABLES, "fields"))
