@@ -81,6 +81,8 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     today = args.today or date.today()
     settings = _settings(args, max_cost=args.max_cost)
     setup_logging(args.verbose, settings)
+    if args.estimate:
+        return _estimate(args, calendar, today, settings)
 
     from .. import channels as registry
     from ..pipeline.session import Session
@@ -142,6 +144,54 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
     else:
         print_status(states, calendar, path, today, spend)
     return EXIT_OK
+
+
+def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, settings: Settings) -> int:
+    """What `calendar run` would cost today, from the ledger as it stands: no call, no claim."""
+    from .. import channels as registry
+    from ..pipeline.estimate import Estimator
+    from ..pipeline.plan import PLAN_FILE
+    from ..pipeline.results import Job
+    from ..schedule.runner import to_write
+    from .estimates import show
+
+    path = _ledger_path(args, settings)
+    names = list(dict.fromkeys(c for e in calendar.entries for c in e.channels))
+    estimator = Estimator(settings, registry.load(names), batch=args.batch)
+    with _ledger_errors(path), _reading(path) as ledger:
+        work = ledger.work() if ledger else {}
+        since = ledger.now() if ledger and args.force else None
+        for entry in calendar.due(today):
+            wanted = to_write(
+                entry, ledger, work, settings.output_dir, simulated=args.offline, since=since
+            )
+            if not wanted:
+                continue
+            planned = (settings.output_dir / entry.directory / PLAN_FILE).is_file()
+            job = Job(entry.topic, entry.brief_text, entry.audience or settings.audience, entry.day)
+            estimator.topic(job, registry.load(wanted), plan=not planned)
+        spend = _month(ledger, settings)
+    notes = [spend.line() + "."]
+    if spend.budget is not None and spend.spent + estimator.result.total.cost[2] > spend.budget:
+        notes.append(
+            "At its most this run would pass the monthly budget: it stops before the call "
+            "that would, and the rest waits for the next month."
+        )
+    count = estimator.result.topics
+    title = f"Estimate for {calendar.path} on {today.isoformat()}: {entries(count)} to write"
+    if args.batch:
+        title += " with --batch"
+    return show(estimator, title, as_json=args.json, notes=notes)
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[Ledger | None]:
+    """The ledger if there is one; reading must not create one."""
+    if not path.exists():
+        yield None
+        return
+    with Ledger.open(path) as ledger:
+        yield ledger
 
 
 def _month(ledger: Ledger | None, settings: Settings) -> MonthSpend:

@@ -34,7 +34,9 @@ from .report import (
 )
 
 if TYPE_CHECKING:
-    from ..pipeline.results import ChannelResult, TopicResult
+    from ..channels.base import Channel
+    from ..config import Settings
+    from ..pipeline.results import ChannelResult, Job, TopicResult
     from ..pipeline.session import CachePolicy
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
@@ -71,6 +73,8 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root, sweep
 
     day = _earlier_run(args.into, topic) if args.into else date.today()
+    if args.estimate:
+        return _estimate(args, settings, channels, Job(topic, brief, settings.audience, day))
     # A new run asks the model afresh; a resumed one (--into) reuses every reply it paid for.
     cache: CachePolicy = "off" if args.no_cache else "reuse" if args.cache or args.into else "fresh"
     with Session.open(
@@ -122,6 +126,32 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _estimate(
+    args: argparse.Namespace, settings: Settings, channels: list[Channel], job: Job
+) -> int:
+    """What this run would cost, worked out without calling the model."""
+    from dataclasses import replace
+
+    from ..pipeline.estimate import Estimator
+    from ..pipeline.plan import PLAN_FILE
+    from ..sources import load_sources
+    from .estimates import show
+
+    sources, _ = load_sources(args.source, skip_unreadable=True)
+    estimator = Estimator(settings, channels, batch=False)
+    planned = args.into is not None and (args.into / PLAN_FILE).is_file()
+    estimator.topic(replace(job, sources=tuple(sources)), channels, plan=not planned)
+    names = ", ".join(c.name for c in channels)
+    notes = []
+    if settings.max_cost is not None and estimator.result.total.cost[2] > settings.max_cost:
+        notes.append(
+            f"At its most it would pass --max-cost {settings.max_cost:g}: the run stops "
+            "before the call that would cross it."
+        )
+    title = f'Estimate for "{clean(job.topic)}": {names}'
+    return show(estimator, title, as_json=args.json, notes=notes)
 
 
 def _earlier_run(path: Path, topic: str) -> date:

@@ -77,7 +77,7 @@ class PriceTable:
     batch_discount: float
     models: Mapping[str, ModelPrices]
     #: The files it was read from, for messages.
-    origin: str = str(BUNDLED)
+    origin: str = "the bundled price table"
 
     def lookup(self, model: str) -> ModelPrices | None:
         name = model.removeprefix("models/")
@@ -152,12 +152,12 @@ def load_prices(path: Path | None = None) -> PriceTable:
     Raises UsageError naming the file, the entry and what is wrong with it.
     """
     data = _read(BUNDLED)
-    origin = str(BUNDLED)
+    origin = "the bundled price table"
     if path is not None:
         own = _read(path)
         data = {**data, **{k: v for k, v in own.items() if k != "models"}}
         data["models"] = {**data.get("models", {}), **own.get("models", {})}
-        origin = f"{path} (over the bundled table)"
+        origin = f"{path} (over the bundled price table)"
     return _table(data, origin, path or BUNDLED)
 
 

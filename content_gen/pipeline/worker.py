@@ -152,7 +152,7 @@ def _make(
     meter: Meter,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
-    variables = _variables(channel, job, rt)
+    variables = prompt_variables(channel, job, rt)
     if best is None or best.draft is None:
         prompt = rt.prompts.render(channel.prompt("writer"), variables)
         step = "draft"
@@ -216,7 +216,8 @@ def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
     return reply.value
 
 
-def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
+def prompt_variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
+    """What a channel's templates are filled in with, for `job`."""
     ctx = rt.context
     return {
         "topic": job.topic,

@@ -177,15 +177,11 @@ class _Runner:
         self.on_result = on_result
 
     def wanted(self, entry: Entry, work: Mapping[tuple[str, str], Work]) -> bool:
-        on_disk = self._on_disk(entry)
-        return any(
-            self.ledger.wanted(
-                work.get((entry.key, c)),
-                simulated=self.simulated,
-                redo_before=self.redo_before,
-                on_disk=on_disk.__contains__,
+        out_root = self.session.settings.output_dir
+        return bool(
+            to_write(
+                entry, self.ledger, work, out_root, simulated=self.simulated, since=self.redo_before
             )
-            for c in entry.channels
         )
 
     def orphaned(self, entries: list[Entry], work: Mapping[tuple[str, str], Work]) -> list[Entry]:
@@ -203,12 +199,7 @@ class _Runner:
         ]
 
     def _on_disk(self, entry: Entry) -> dict[str, dict[str, Any]]:
-        """The entry's channels whose pieces are saved in its run directory, by run.json."""
-        run_dir = RunDir(self.session.settings.output_dir / entry.directory)
-        manifest = run_dir.read_manifest()
-        if manifest is None or (manifest.get("simulated") and not self.simulated):
-            return {}
-        return {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+        return on_disk(entry, self.session.settings.output_dir, simulated=self.simulated)
 
     def run_entry(self, entry: Entry) -> EntryRun:
         outcome = EntryRun(entry)
@@ -299,6 +290,40 @@ class _Runner:
         except sqlite3.Error as exc:
             log.warning("could not record %s %s in the ledger: %s", entry.label, channel, exc)
             outcome.unrecorded[channel] = str(exc)
+
+
+def on_disk(entry: Entry, out_root: Path, *, simulated: bool) -> dict[str, dict[str, Any]]:
+    """The entry's channels whose pieces are saved in its run directory, by run.json."""
+    run_dir = RunDir(out_root / entry.directory)
+    manifest = run_dir.read_manifest()
+    if manifest is None or (manifest.get("simulated") and not simulated):
+        return {}
+    return {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+
+
+def to_write(
+    entry: Entry,
+    ledger: Ledger | None,
+    work: Mapping[tuple[str, str], Work],
+    out_root: Path,
+    *,
+    simulated: bool,
+    since: str | None = None,
+) -> list[str]:
+    """The entry's channels a run would write: not done (or done before `since`, --force)."""
+    if ledger is None:
+        return list(entry.channels)
+    saved = on_disk(entry, out_root, simulated=simulated)
+    return [
+        c
+        for c in entry.channels
+        if ledger.wanted(
+            work.get((entry.key, c)),
+            simulated=simulated,
+            redo_before=since,
+            on_disk=saved.__contains__,
+        )
+    ]
 
 
 def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
