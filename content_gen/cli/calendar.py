@@ -90,6 +90,8 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
+    if args.batch and args.offline:  # the simulator's jobs are done at once: look often
+        settings = settings.model_copy(update={"batch_poll": min(settings.batch_poll, 0.2)})
     # Resumed entries reuse every reply already paid for; --force asks the model afresh.
     cache: CachePolicy = "off" if args.no_cache else "fresh" if args.force else "reuse"
     with Session.open(
@@ -103,15 +105,30 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
             if not args.json:
                 mode = " (offline: simulated Gemini)" if args.offline else ""
                 print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
-            outcome = run_calendar(
-                calendar,
-                session,
-                ledger,
-                today=today,
-                max_topics=args.max_topics,
-                force=args.force,
-                on_result=None if args.json else _progress(calendar),
-            )
+            on_result = None if args.json else _progress(calendar)
+            if args.batch:
+                from ..schedule.batch import run_batch
+
+                outcome = run_batch(
+                    calendar,
+                    session,
+                    ledger,
+                    today=today,
+                    force=args.force,
+                    on_result=on_result,
+                    on_progress=lambda line: None if args.json else _say_progress(line),
+                    sleep=sleep,
+                )
+            else:
+                outcome = run_calendar(
+                    calendar,
+                    session,
+                    ledger,
+                    today=today,
+                    max_topics=args.max_topics,
+                    force=args.force,
+                    on_result=on_result,
+                )
             states = channel_states(calendar, ledger, today, settings.output_dir)
             spend = _month(ledger, settings)
     if args.json:
@@ -272,6 +289,10 @@ def _progress(calendar: Calendar) -> Callable[[Entry, ChannelResult], None]:
     return show
 
 
+def _say_progress(line: str) -> None:
+    print(fit(f"  {line}", width(sys.stderr)), file=sys.stderr, flush=True)
+
+
 def _cut_label(entry: Entry, limit: int) -> str:
     """The entry's label in at most `limit` characters, cutting the topic, never the date."""
     label = clean(entry.label)
@@ -303,6 +324,11 @@ def _print_run(
         print()
         print_table(table, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
         print("\n" + totals_line([r for _, r in results], outcome.seconds, outcome.usage))
+        if outcome.rounds:
+            say(
+                f"Batch API: {outcome.rounds} round{'s' if outcome.rounds != 1 else ''}, "
+                f"{outcome.jobs} job{'s' if outcome.jobs != 1 else ''}, at half the price."
+            )
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
@@ -331,7 +357,12 @@ def _print_run(
     if outcome.halted is not None:
         say(halted_line(str(outcome.halted)))
     if outcome.interrupted:
-        say("Interrupted: finished channels are recorded; the next run does the rest.")
+        jobs = (
+            " (a batch job keeps running at Google; the next run collects it)"
+            if outcome.rounds
+            else ""
+        )
+        say(f"Interrupted: finished channels are recorded; the next run does the rest{jobs}.")
     say(spend.line())
     print(f"Ledger: {shown(ledger)}")
 
@@ -360,6 +391,7 @@ def _run_json(outcome: CalendarRun) -> dict[str, Any]:
         ],
         "seconds": round(outcome.seconds, 3),
         "usage": outcome.usage.as_dict(),
+        "batch": {"rounds": outcome.rounds, "jobs": outcome.jobs} if outcome.rounds else None,
         "results": [
             {
                 "entry": entry.key,

@@ -28,12 +28,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..llm.gemini import API_VERSION
-from . import edits, planning, prose, replies
+from . import planning, replies
+from .answers import compose, searches
+from .batch import Batches
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
-from .routing import EDITS, Router
+from .routing import Route, Router
 from .wire import Wire
 
 
@@ -51,6 +54,8 @@ class Seen:
     has_key: bool
     #: The request's header names (never their values: one of them carries the key).
     header_names: tuple[str, ...] = ()
+    #: The batch job it came in, if it came in one.
+    batch: str | None = None
 
 
 @dataclass
@@ -95,6 +100,8 @@ class FakeGemini:
         self._released = threading.Event()
         self._accepted: deque[float] = deque()
         self._router = Router()
+        #: The Batch API's jobs, and how the next ones behave.
+        self.batches = Batches(self)
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -205,6 +212,29 @@ class FakeGemini:
         with self._lock:
             self.requests.append(seen)
 
+    def _log_batch(
+        self, route: Route, model: str, prompt: str, fault: Fault | None, job: str
+    ) -> None:
+        self._log(
+            Seen(
+                route.channel,
+                route.step,
+                route.attempt,
+                model,
+                _outcome(fault),
+                self._clock(),
+                prompt,
+                has_key=True,
+                batch=job,
+            )
+        )
+
+    def cache_usage(self, usage: Any) -> None:
+        """Report `cached_tokens` of a reply's prompt as served from the API's cache."""
+        if self.cached_tokens and isinstance(usage, dict):
+            prompt = usage.get("promptTokenCount", 0)
+            usage["cachedContentTokenCount"] = min(self.cached_tokens, prompt)
+
 
 class _Handler(Wire):
     fake: FakeGemini
@@ -216,19 +246,38 @@ class _Handler(Wire):
     def _send_json(
         self, status: int, data: dict[str, Any], headers: Mapping[str, str] | None = None
     ) -> None:
-        usage = data.get("usageMetadata")
-        if self.fake.cached_tokens and isinstance(usage, dict):
-            prompt = usage.get("promptTokenCount", 0)
-            usage["cachedContentTokenCount"] = min(self.fake.cached_tokens, prompt)
+        self.fake.cache_usage(data.get("usageMetadata"))
         super()._send_json(status, data, headers)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read fake.requests
         pass
 
+    def do_GET(self) -> None:
+        self._batch("GET", {})
+
+    def do_DELETE(self) -> None:
+        self._batch("DELETE", {})
+
+    def _batch(self, method: str, body: dict[str, Any]) -> None:
+        """The Batch API's endpoints (batch.py), behind the same version and key checks."""
+        path, _, query = self.path.partition("?")
+        version = path.split("/")[1] if path.count("/") >= 2 else ""
+        key = self.headers.get("x-goog-api-key")
+        if not key or (self.fake.valid_keys is not None and key not in self.fake.valid_keys):
+            self._send_json(400, replies.bad_key_body())
+        elif version != API_VERSION:
+            self._send_json(404, replies.not_found("batches", version))
+        else:
+            status, reply = self.fake.batches.handle(method, path, dict(parse_qsl(query)), body)
+            self._send_json(status, reply)
+
     def do_POST(self) -> None:
         fake = self.fake
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if ":batchGenerateContent" in self.path or ":cancel" in self.path:
+            self._batch("POST", json.loads(raw or b"{}"))
+            return
         match = re.search(r"^/([^/]+)/models/([^/:]+):generateContent$", self.path.split("?")[0])
         if match is None:
             self._send_json(404, error_body(404, f"no such method: {self.path}", "NOT_FOUND"))
@@ -267,18 +316,8 @@ class _Handler(Wire):
             self._send_json(400, replies.bad_key_body())
             return
         if version != API_VERSION or model in fake.missing_models:
-            # The real API's words: the fix may be the version, not the model.
             log("404")
-            self._send_json(
-                404,
-                error_body(
-                    404,
-                    f"models/{model} is not found for API version {version}, or is not "
-                    "supported for generateContent. Call ListModels to see the list of "
-                    "available models and their supported methods.",
-                    "NOT_FOUND",
-                ),
-            )
+            self._send_json(404, replies.not_found(model, version))
             return
         wait = fake._over_quota()
         if wait is not None:
@@ -291,7 +330,7 @@ class _Handler(Wire):
             time.sleep(delay)
         fault = fake._next_fault(route.channel, route.step)
         log(_outcome(fault))
-        answer = self._answer(body, route.channel, route.step, route.attempt, prompt, topic)
+        answer = compose(fake, body, route, prompt, topic)
         if fault is None:
             grounded = route.step == "plan" and searches(body)
             self._send_reply(
@@ -299,34 +338,6 @@ class _Handler(Wire):
             )
         else:
             self._send_fault(fault, answer, prompt)
-
-    def _answer(
-        self, body: dict[str, Any], channel: str, step: str, attempt: int, prompt: str, topic: str
-    ) -> dict[str, Any]:
-        if step == "judge":
-            return replies.judgement(self.fake._judge_scores(channel, attempt))
-        if step == "plan":
-            return planning.plan(prompt, topic or "the topic", searches(body))
-        writer = prose.WRITERS.get(channel)
-        schema = replies.schema_of(body)
-        if writer is not None:
-            draft = writer(
-                topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
-            )
-            revised = planning.follow(draft, prompt)
-            current = edits.current_draft(prompt)
-            if str(schema.get("title", "")).endswith(EDITS) and current is not None:
-                return edits.edits_between(current, revised)
-            return revised
-        return replies.from_schema(schema, topic or "the topic")
-
-
-def searches(body: dict[str, Any]) -> bool:
-    """Whether the request lets the model search the web (the Google Search tool)."""
-    return any(
-        isinstance(tool, dict) and ("googleSearch" in tool or "google_search" in tool)
-        for tool in body.get("tools") or []
-    )
 
 
 def _outcome(fault: Fault | None) -> str:

@@ -123,6 +123,18 @@ class GeminiLLM:
         """Do the once-per-process work now rather than in the first request: see `_sdk`."""
         self._sdk()
 
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def client(self) -> Any:
+        """The shared `genai.Client` (the Batch API goes through it too)."""
+        return self._sdk()[0]
+
     # -- the seam ---------------------------------------------------------------------------
 
     def generate(self, request: LLMRequest) -> LLMReply:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import Interrupted, LLMError, RunHalted, UsageError
+from ..errors import Deferred, Interrupted, LLMError, RunHalted, UsageError
 from ..llm.budget import Budget, Cap
 from ..llm.cache import DIRECTORY as CACHE_DIRECTORY
 from ..llm.cache import ResponseCache
@@ -179,6 +179,8 @@ class Session:
             usage = exc.record.usage if isinstance(exc.record, CallRecord) else Usage()
             message = self.runtime.redact(str(exc))
             return job, {"error": message, "error_kind": exc.reason}, usage
+        except Deferred:
+            raise  # a batch run: the channels wait for the plan, and its caller knows
         except Interrupted:
             # Stopped (Ctrl-C, or another entry halted the run) before the plan came back: the
             # channels see the stop flag and end as interrupted, not as failed.

@@ -56,6 +56,9 @@ class CalendarRun:
     seconds: float = 0.0
     #: What stopped the whole run (a spent daily quota, a rejected key), if anything did.
     halted: RunHalted | None = None
+    #: With --batch: the rounds of the quality loop, and the jobs they took.
+    rounds: int = 0
+    jobs: int = 0
 
     @property
     def results(self) -> list[tuple[Entry, ChannelResult]]:
@@ -94,69 +97,18 @@ def run_calendar(
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
     Ctrl-C, after giving back the claims this run still holds)."""
-    rt = session.runtime
-    started = rt.clock()
-    runner = _Runner(session, ledger, force=force, on_result=on_result)
-    run = CalendarRun(today, runner.owner)
-    spending = Spending(ledger, runner.owner)
-    session.budget.on_spend = spending.record
-    budget = session.settings.monthly_budget
-    if budget is not None:
-        session.require_prices(BUDGET_SETTING)
-        cap = spending.cap(budget)
-        if cap.spent_before >= cap.limit:
-            run.halted = BudgetSpent(spent_message(cap))
-            return run
-        session.budget.add(cap)
-    due = calendar.due(today)
-    out_root = session.settings.output_dir
-    for entry in due:
-        remove_orphans(out_root / entry.directory)  # a killed run's half-written files
-    work = ledger.work()
-    todo = [e for e in due if runner.wanted(e, work)]
-    if not todo:
-        return run
-
-    def crashed(entry: Entry, exc: Exception) -> EntryRun:
-        log.debug("entry crashed", exc_info=exc)
-        return EntryRun(entry, {n: ChannelResult.failed(n, exc, rt.redact) for n in entry.channels})
-
-    done: dict[str, EntryRun] = {}
-
-    def finished(entry: Entry, outcome: EntryRun) -> None:
-        if entry.key in done:  # taken up again: one record of the entry, with all it did
-            earlier = done[entry.key]
-            outcome.results = earlier.results | outcome.results
-            outcome.adopted = earlier.adopted + outcome.adopted
-            outcome.unrecorded = earlier.unrecorded | outcome.unrecorded
-            run.entries.remove(earlier)
-        done[entry.key] = outcome
-        run.entries.append(outcome)
-
+    runner = Runner(session, ledger, force=force, on_result=on_result)
+    run, due, todo = runner.start(calendar, today)
     with ledger.heartbeat(runner.owner):
-        while todo and not run.interrupted and not rt.stop.is_set():
-            run.interrupted = fan_out(
-                todo,
-                runner.run_entry,
-                workers=min(max_topics, len(todo)),
-                stop=rt.stop,
-                on_done=finished,
-                on_crash=crashed,
-                name="entry",
-            )
+        while todo and not run.interrupted and not session.runtime.stop.is_set():
+            run.interrupted = runner.each(run, todo, runner.run_entry, max_topics)
             # Claims another run held when this one looked may have lost their owner since
             # (killed, kill -9): take them over now rather than leave them for tomorrow.
             todo = runner.orphaned(due, ledger.work())
-    run.halted = rt.halt.error
-    if run.interrupted or run.halted is not None:
-        # Claims still held go back to pending: the next run does them.
-        ledger.release(runner.owner, str(run.halted) if run.halted else INTERRUPTED_MESSAGE)
-    run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
-    run.seconds = rt.clock() - started
-    return run
+    return runner.end(run)
 
 
-class _Runner:
+class Runner:
     """What every entry of one run shares."""
 
     def __init__(
@@ -175,6 +127,80 @@ class _Runner:
         # forced run overlapping this one does not redo this run's work again.
         self.redo_before = ledger.now() if force else None
         self.on_result = on_result
+        self.started = session.runtime.clock()
+        self._done: dict[str, EntryRun] = {}
+
+    def start(
+        self, calendar: Calendar, today: date
+    ) -> tuple[CalendarRun, list[Entry], list[Entry]]:
+        """The run, its due entries and those with work left; none if the month is spent."""
+        session = self.session
+        run = CalendarRun(today, self.owner)
+        spending = Spending(self.ledger, self.owner)
+        session.budget.on_spend = spending.record
+        budget = session.settings.monthly_budget
+        if budget is not None:
+            session.require_prices(BUDGET_SETTING)
+            cap = spending.cap(budget)
+            if cap.spent_before >= cap.limit:
+                run.halted = BudgetSpent(spent_message(cap))
+                return run, [], []
+            session.budget.add(cap)
+        due = calendar.due(today)
+        out_root = session.settings.output_dir
+        for entry in due:
+            remove_orphans(out_root / entry.directory)  # a killed run's half-written files
+        work = self.ledger.work()
+        return run, due, [e for e in due if self.wanted(e, work)]
+
+    def each(
+        self,
+        run: CalendarRun,
+        entries: list[Entry],
+        task: Callable[[Entry], EntryRun],
+        workers: int,
+    ) -> bool:
+        """`task` for every entry, `workers` at once, each outcome merged into `run`; True if
+        interrupted."""
+        redact = self.session.runtime.redact
+
+        def crashed(entry: Entry, exc: Exception) -> EntryRun:
+            log.debug("entry crashed", exc_info=exc)
+            return EntryRun(
+                entry, {n: ChannelResult.failed(n, exc, redact) for n in entry.channels}
+            )
+
+        def finished(entry: Entry, outcome: EntryRun) -> None:
+            if entry.key in self._done:  # taken up again: one record of the entry, with all it did
+                earlier = self._done[entry.key]
+                outcome.results = earlier.results | outcome.results
+                outcome.adopted = earlier.adopted + outcome.adopted
+                outcome.unrecorded = earlier.unrecorded | outcome.unrecorded
+                outcome.plan_usage = earlier.plan_usage + outcome.plan_usage
+                run.entries.remove(earlier)
+            self._done[entry.key] = outcome
+            run.entries.append(outcome)
+
+        return fan_out(
+            entries,
+            task,
+            workers=min(workers, len(entries)),
+            stop=self.session.runtime.stop,
+            on_done=finished,
+            on_crash=crashed,
+            name="entry",
+        )
+
+    def end(self, run: CalendarRun) -> CalendarRun:
+        rt = self.session.runtime
+        run.halted = run.halted or rt.halt.error
+        if run.interrupted or run.halted is not None:
+            # Claims still held go back to pending: the next run does them.
+            reason = str(run.halted) if run.halted else INTERRUPTED_MESSAGE
+            self.ledger.release(self.owner, reason)
+        run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
+        run.seconds = rt.clock() - self.started
+        return run
 
     def wanted(self, entry: Entry, work: Mapping[tuple[str, str], Work]) -> bool:
         out_root = self.session.settings.output_dir
