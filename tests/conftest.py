@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -99,6 +101,19 @@ def clean_env() -> dict[str, str]:
     """os.environ without any content-gen or Gemini setting, for subprocesses."""
     drop = {*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"}
     return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def killed(script: str, argv: list[str], fake: FakeGemini, **env: str) -> None:
+    """Run the command line in a child that `script` makes die (kill -9) at an exact point."""
+    variables = clean_env() | {"GEMINI_API_KEY": TEST_KEY, "GOOGLE_GEMINI_BASE_URL": fake.url}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        env=variables | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 137, done.stderr
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from conftest import TEST_KEY, Sleeps, make_runtime, visible
 from content_gen import channels
 from content_gen.cli import main
 from content_gen.fake import FakeGemini, Fault
-from content_gen.llm.gemini import BREAKER
+from content_gen.llm.api_errors import BREAKER
 from content_gen.pipeline.orchestrator import run_topic
 from content_gen.pipeline.results import Job
 from content_gen.storage import RunDir

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import TEST_KEY, Sleeps, clean_env
+from conftest import TEST_KEY, Sleeps, killed
 from google import genai
 from google.genai import errors, types
 
@@ -205,15 +203,7 @@ def test_a_batch_run_killed_mid_job_picks_the_same_job_up(
     env: FakeGemini, sleeps: Sleeps, capsys, where: str
 ) -> None:
     argv = ["calendar", "run", "cal.csv", "--out", "out", "--today", TODAY, "--batch"]
-    done = subprocess.run(
-        [sys.executable, "-c", _KILLED, *argv],
-        env=clean_env()
-        | {"GEMINI_API_KEY": TEST_KEY, "GOOGLE_GEMINI_BASE_URL": env.url, "DIE": where},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 137, done.stderr
+    killed(_KILLED, argv, env, DIE=where)
     assert len(env.batches.jobs) == 1  # the plans' job, submitted, never collected
 
     assert main(argv, sleep=sleeps) == 0
@@ -230,9 +220,9 @@ def test_a_batch_run_killed_mid_job_picks_the_same_job_up(
 
 def test_a_cap_holds_in_batch_runs_too(env: FakeGemini, sleeps: Sleeps, capsys) -> None:
     # A draft's worst case at the batch price is about $0.03: a few fit, then one would not.
-    assert calendar_run(sleeps, "--batch", "--max-cost", "0.04") == 1
+    assert calendar_run(sleeps, "--batch", "--max-cost", "0.033") == 1
     out = capsys.readouterr().out
     (stopped,) = [line for line in out.splitlines() if line.startswith("Stopped: ")]
-    assert "could take this run past --max-cost 0.04" in stopped
+    assert "could take this run past --max-cost 0.033" in stopped
     spent = sqlite3.connect("out/ledger.sqlite").execute("SELECT sum(usd) FROM spend").fetchone()
-    assert 0 < spent[0] <= 0.04
+    assert 0 < spent[0] <= 0.033

@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import TEST_KEY, Sleeps, clean_env, make_runtime
+from conftest import TEST_KEY, Sleeps, killed, make_runtime
 
 from content_gen.cli import main
-from content_gen.fake import FakeGemini
+from content_gen.fake import FAIL, FakeGemini
 from content_gen.llm.cache import Entry, ResponseCache, request_key
 from content_gen.llm.seam import LLMRequest, Usage
 from content_gen.quality.judge import Judgement
@@ -171,39 +171,13 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def killed(fake: FakeGemini, after: int, *argv: str) -> None:
-    env = clean_env() | {
-        "GEMINI_API_KEY": TEST_KEY,
-        "GOOGLE_GEMINI_BASE_URL": fake.url,
-        "DIE_AFTER": str(after),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _DIE_AFTER_REPLIES, *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 137, done.stderr
-
-
 def test_generate_killed_mid_run_and_resumed_into_its_directory_pays_for_nothing_twice(
     env: FakeGemini, sleeps: Sleeps
 ):
-    env.scores(
-        "newsletter",
-        *[
-            {
-                "relevance": 4,
-                "hook": 3,
-                "clarity": 4,
-                "specificity": 2,
-                "call_to_action": 3,
-                "factual_care": 5,
-            }
-        ],
+    env.scores("newsletter", FAIL)
+    killed(
+        _DIE_AFTER_REPLIES, ["generate", TOPIC, "--out", "out", "--sequential"], env, DIE_AFTER="4"
     )
-    killed(env, 4, "generate", TOPIC, "--out", "out", "--sequential")
     (run_dir,) = Path("out").glob("*-how-small-teams-*")
     before = asked(env)
     assert len(before) == 4  # the plan, linkedin's draft and judgement, newsletter's draft
@@ -224,7 +198,7 @@ def test_a_calendar_entry_killed_mid_run_is_resumed_from_the_cache(env: FakeGemi
         "2026-11-21,Writing a one-page project brief,blog\n"
     )
     argv = ["calendar", "run", "cal.csv", "--out", "out", "--today", "2026-11-21"]
-    killed(env, 3, *argv, "--max-topics", "1")
+    killed(_DIE_AFTER_REPLIES, [*argv, "--max-topics", "1"], env, DIE_AFTER="3")
     before = asked(env)
     assert len(before) == 3  # the first entry's plan, draft and judgement: not yet recorded
 

@@ -14,14 +14,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..schedule.calendar import Calendar, Entry, load_calendar
 from ..schedule.ledger import DEFAULT_NAME, Ledger
-from ..schedule.spending import Month
 from ..schedule.status import channel_states
 from .common import (
     EXIT_FAILED,
@@ -52,8 +51,11 @@ from .standing import (
     entries,
     next_on,
     print_status,
+    reading,
     rows,
+    run_json,
     status_json,
+    this_month,
 )
 
 # Like the command line itself, `calendar check` loads neither pydantic nor the SDK.
@@ -130,10 +132,10 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     on_result=on_result,
                 )
             states = channel_states(calendar, ledger, today, settings.output_dir)
-            spend = _month(ledger, settings)
+            spend = this_month(ledger, settings.monthly_budget)
     if args.json:
         status = status_json(calendar, states, ledger.path, today, spend)
-        report = status | {"run": _run_json(outcome)}
+        report = status | {"run": run_json(outcome)}
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         _print_run(outcome, states, calendar, ledger.path, spend)
@@ -151,10 +153,10 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
     if path.exists():
         with _ledger_errors(path), Ledger.open(path) as ledger:
             states = channel_states(calendar, ledger, today, settings.output_dir)
-            spend = _month(ledger, settings)
+            spend = this_month(ledger, settings.monthly_budget)
     else:
         states = channel_states(calendar, None, today, settings.output_dir)
-        spend = _month(None, settings)
+        spend = this_month(None, settings.monthly_budget)
     if args.json:
         report = status_json(calendar, states, path, today, spend)
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -175,7 +177,7 @@ def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, setting
     path = _ledger_path(args, settings)
     names = list(dict.fromkeys(c for e in calendar.entries for c in e.channels))
     estimator = Estimator(settings, registry.load(names), batch=args.batch)
-    with _ledger_errors(path), _reading(path) as ledger:
+    with _ledger_errors(path), reading(path) as ledger:
         work = ledger.work() if ledger else {}
         since = ledger.now() if ledger and args.force else None
         for entry in calendar.due(today):
@@ -187,7 +189,7 @@ def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, setting
             planned = (settings.output_dir / entry.directory / PLAN_FILE).is_file()
             job = Job(entry.topic, entry.brief_text, entry.audience or settings.audience, entry.day)
             estimator.topic(job, registry.load(wanted), plan=not planned)
-        spend = _month(ledger, settings)
+        spend = this_month(ledger, settings.monthly_budget)
     notes = [spend.line() + "."]
     if spend.budget is not None and spend.spent + estimator.result.total.cost[2] > spend.budget:
         notes.append(
@@ -199,25 +201,6 @@ def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, setting
     if args.batch:
         title += " with --batch"
     return show(estimator, title, as_json=args.json, notes=notes)
-
-
-@contextmanager
-def _reading(path: Path) -> Iterator[Ledger | None]:
-    """The ledger if there is one; reading must not create one."""
-    if not path.exists():
-        yield None
-        return
-    with Ledger.open(path) as ledger:
-        yield ledger
-
-
-def _month(ledger: Ledger | None, settings: Settings) -> MonthSpend:
-    """This month's spending, by the ledger's clock (UTC), and the budget it counts against."""
-    now = ledger.now_utc() if ledger is not None else datetime.now(UTC)
-    return MonthSpend.read(ledger, settings.monthly_budget, Month.of(now))
-
-
-# --- shared ------------------------------------------------------------------------------------
 
 
 def _load(args: argparse.Namespace) -> Calendar:
@@ -377,34 +360,3 @@ def _standing(states: States, today: date, *, nothing_run: bool) -> str:
         f"{head}{complete} of {entries(len(due))} due by {today.isoformat()} complete; "
         f"{len(later)} not yet due{next_on(later)}."
     )
-
-
-def _run_json(outcome: CalendarRun) -> dict[str, Any]:
-    return {
-        "id": outcome.owner.run_id,
-        "interrupted": outcome.interrupted,
-        "halted": str(outcome.halted) if outcome.halted else None,
-        "adopted": [
-            {"entry": run.entry.key, "channel": channel}
-            for run in outcome.entries
-            for channel in run.adopted
-        ],
-        "seconds": round(outcome.seconds, 3),
-        "usage": outcome.usage.as_dict(),
-        "batch": {"rounds": outcome.rounds, "jobs": outcome.jobs} if outcome.rounds else None,
-        "results": [
-            {
-                "entry": entry.key,
-                "channel": r.channel,
-                "status": r.status,
-                "score": r.score,
-                "error": r.error,
-            }
-            for entry, r in outcome.results
-        ],
-        "held_by_another_run": [
-            {"entry": run.entry.key, "channel": channel}
-            for run in outcome.entries
-            for channel in run.held
-        ],
-    }

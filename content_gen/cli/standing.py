@@ -7,10 +7,12 @@ Shared by `calendar status` and the end of `calendar run`. Standard library only
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..llm.prices import money
 from ..schedule.calendar import Calendar, Entry
@@ -20,6 +22,9 @@ from ..schedule.status import MISSING, NOT_DUE, ChannelState
 from ..schedule.work import WorkStatus
 from .common import shown
 from .report import clean, print_table, say, width
+
+if TYPE_CHECKING:
+    from ..schedule.runner import CalendarRun
 
 DONE, FAILED, PENDING, RUNNING = (
     WorkStatus.DONE,
@@ -183,4 +188,54 @@ def status_json(
             for entry, channels in states
         ],
         "problems": [{"line": p.line, "message": p.message} for p in calendar.problems],
+    }
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[Ledger | None]:
+    """The ledger if there is one; reading must not create one."""
+    if not path.exists():
+        yield None
+        return
+    with Ledger.open(path) as ledger:
+        yield ledger
+
+
+def this_month(ledger: Ledger | None, budget: float | None) -> MonthSpend:
+    """This month's spending, by the ledger's clock (UTC), and the budget it counts against."""
+    now = ledger.now_utc() if ledger is not None else datetime.now(UTC)
+    return MonthSpend.read(ledger, budget, Month.of(now))
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def run_json(outcome: CalendarRun) -> dict[str, Any]:
+    return {
+        "id": outcome.owner.run_id,
+        "interrupted": outcome.interrupted,
+        "halted": str(outcome.halted) if outcome.halted else None,
+        "adopted": [
+            {"entry": run.entry.key, "channel": channel}
+            for run in outcome.entries
+            for channel in run.adopted
+        ],
+        "seconds": round(outcome.seconds, 3),
+        "usage": outcome.usage.as_dict(),
+        "batch": {"rounds": outcome.rounds, "jobs": outcome.jobs} if outcome.rounds else None,
+        "results": [
+            {
+                "entry": entry.key,
+                "channel": r.channel,
+                "status": r.status,
+                "score": r.score,
+                "error": r.error,
+            }
+            for entry, r in outcome.results
+        ],
+        "held_by_another_run": [
+            {"entry": run.entry.key, "channel": channel}
+            for run in outcome.entries
+            for channel in run.held
+        ],
     }

@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from ..errors import Interrupted, LLMError, PermanentAPIError, TransientAPIError
-from .api_errors import classify_api_error
 from .seam import LLMRequest
 
 if TYPE_CHECKING:
@@ -66,14 +67,17 @@ class BatchClient:
             {"contents": r.prompt, "config": self._llm.config(r), "metadata": {"key": key}}
             for key, r in requests
         ]
+        # A submission cut off (a timeout, a dropped connection) may have reached the API all
+        # the same: look for it by its display name before sending it again, not to pay twice.
         job = self._call(
             lambda client: client.batches.create(
                 model=model, src=src, config={"display_name": display_name}
             ),
             "submit a batch job",
             model,
+            already=lambda: self.find(display_name, model),
         )
-        return str(job.name)
+        return job if isinstance(job, str) else str(job.name)
 
     def status(self, name: str, keys: Sequence[str], model: str) -> JobStatus:
         """The job's state and, once it has them, its answers for `keys`."""
@@ -91,15 +95,24 @@ class BatchClient:
                 return str(job.name)
         return None
 
-    def _call(self, call: Callable[[Any], Any], what: str, model: str) -> Any:
-        """One SDK call, retried like a request: transient errors wait and try again."""
+    def _call(
+        self,
+        call: Callable[[Any], Any],
+        what: str,
+        model: str,
+        already: Callable[[], Any] | None = None,
+    ) -> Any:
+        """One SDK call, retried like a request: transient errors wait and try again (unless
+        `already` finds, after a cut-off, that the call did what it was asked)."""
         client = self._llm.client()
         settings = self._llm.settings
         for attempt in range(settings.max_retries + 1):
             try:
                 return call(client)
             except Exception as exc:
-                error = self._classify(exc, what, model)
+                # Named as the job's model, so a 404 says which model and setting to change.
+                job = LLMRequest(model, what, BaseModel, "batch", "batch")
+                error = self._llm.errors.classify(exc, job)
                 if not error.retryable or attempt == settings.max_retries:
                     raise error from None
                 wait = min(2.0**attempt, settings.max_wait)
@@ -107,21 +120,10 @@ class BatchClient:
                 self._sleep(wait)
                 if self._llm.stopped:
                     raise Interrupted() from None
+                done = already() if already is not None and error.reason != "server_error" else None
+                if done is not None:
+                    return done
         raise AssertionError("unreachable")
-
-    def _classify(self, exc: Exception, what: str, model: str) -> LLMError:
-        from google.genai import errors as genai_errors
-        from pydantic import BaseModel
-
-        if isinstance(exc, genai_errors.APIError):
-            # Named as the job's model, so a 404 says which model and setting to change.
-            job = LLMRequest(model, "", BaseModel, "batch", "batch")
-            return classify_api_error(
-                exc, job, max_wait=self._llm.settings.max_wait, redact=self._llm.redact
-            )
-        if type(exc).__module__.split(".")[0] in {"httpx", "httpx2", "httpcore"}:
-            return TransientAPIError(f"could not {what}: {type(exc).__name__}", reason="network")
-        raise exc
 
 
 def _state(state: Any) -> str:

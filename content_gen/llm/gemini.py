@@ -29,17 +29,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from ..errors import (
-    Interrupted,
-    LLMError,
-    ReplyError,
-    RunHalted,
-    TransientAPIError,
-    UsageError,
-)
+from ..errors import Interrupted, LLMError, ReplyError, UsageError
 from ..redact import redactor
 from . import replies, steps
-from .api_errors import classify_api_error
+from .api_errors import Classifier
 from .budget import Budget, Reservation, prompt_tokens_at_most
 from .cache import Entry, ResponseCache, request_key
 from .limiter import Limiter
@@ -55,9 +48,6 @@ API_VERSION = "v1beta"
 #: Where requests go unless GOOGLE_GEMINI_BASE_URL says otherwise. Always passed to the SDK, so
 #: that it never reads the variable itself (it would take one the tool ignores, such as spaces).
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/"
-#: Refusals (429) in a row, across every channel, after which the run stops instead of queueing
-#: more requests a storm would refuse too.
-BREAKER = 12
 
 
 @dataclass
@@ -109,9 +99,8 @@ class GeminiLLM:
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._schemas: dict[type[BaseModel], dict[str, Any]] = {}
-        self._refused = 0  # 429s in a row, across every channel
-        self._refused_lock = threading.Lock()
         self.redact = redactor(self._api_key)
+        self.errors = Classifier(settings, self.redact)
         self.pricer = pricer or Pricer(load_prices(settings.prices_file))
         self.budget = budget or Budget()
         self.cache = cache
@@ -230,7 +219,7 @@ class GeminiLLM:
         except BaseException:
             self.budget.release(reservation)
             raise
-        self._refusal(False)
+        self.errors.answered()
         usage = self.pricer.charge(request.model, replies.usage(response))
         self.budget.settle(reservation, usage)
         state.usage += usage
@@ -261,7 +250,7 @@ class GeminiLLM:
                     model=request.model, contents=request.prompt, config=config
                 )
             except Exception as exc:
-                error = self._classify(exc, request)
+                error = self.errors.classify(exc, request)
                 state.problems.append(error.reason)
                 self._log_try(request, state.tries, error.reason, sent, waited)
                 raise error from None
@@ -311,49 +300,6 @@ class GeminiLLM:
         if schema is None:
             schema = self._schemas[model] = model.model_json_schema()
         return schema
-
-    # -- errors -----------------------------------------------------------------------------
-
-    def _classify(self, exc: Exception, request: LLMRequest) -> LLMError:
-        """Map whatever the SDK or its HTTP stack raised onto our hierarchy."""
-        from google.genai import errors as genai_errors
-
-        if isinstance(exc, genai_errors.APIError):
-            error = classify_api_error(
-                exc, request, max_wait=self._settings.max_wait, redact=self.redact
-            )
-            return self._refusal(error.reason == "rate_limited") or error
-        name = type(exc).__name__
-        module = type(exc).__module__.split(".")[0]
-        if module in {"httpx", "httpx2", "httpcore"}:
-            if "Timeout" in name:
-                return TransientAPIError(
-                    f"no complete reply within {self._settings.request_timeout:g}s "
-                    "(CONTENT_GEN_REQUEST_TIMEOUT)",
-                    reason="timeout",
-                )
-            return TransientAPIError(
-                f"connection problem ({name}): {self.redact(str(exc)) or 'connection dropped'}",
-                reason="network",
-            )
-        if isinstance(exc, ValueError) and "JSON" in type(exc).__name__ + str(exc):
-            return ReplyError(
-                "the API answered with something that is not JSON", reason="invalid_reply"
-            )
-        raise exc
-
-    def _refusal(self, refused: bool) -> RunHalted | None:
-        """Count 429s in a row; past the breaker, the run stops rather than queue more."""
-        with self._refused_lock:
-            self._refused = self._refused + 1 if refused else 0
-            tripped = self._refused >= BREAKER
-        if not tripped:
-            return None
-        return RunHalted(
-            f"the API refused {BREAKER} requests in a row (429 RESOURCE_EXHAUSTED); the quota "
-            "is spent for now. Finished work is kept; run again later, or lower CONTENT_GEN_RPM",
-            reason="rate_limited",
-        )
 
     # -- waiting ----------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ a request that failed in a job that succeeded, are sent again in the next round,
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,7 @@ from ..llm import replies
 from ..llm.batches import ENDED, BatchClient, JobStatus
 from ..llm.budget import BudgetSpent, Reservation
 from ..llm.cache import Entry as Filed
-from ..llm.cache import request_key
+from ..llm.deferred import BatchLLM
 from ..llm.gemini import GeminiLLM
 from ..llm.seam import CallRecord, LLMReply, LLMRequest, Usage
 from ..pipeline.results import ChannelResult, Status
@@ -47,46 +46,6 @@ MAX_REQUESTS = 1000
 MAX_PROMPT_BYTES = 12_000_000
 #: Entries replayed at once in a pass (local work only: nothing waits on the network).
 PASS_WORKERS = 8
-
-
-class BatchLLM:
-    """The LLM seam during a batch run: this run's batch replies, else the next job."""
-
-    def __init__(self, gemini: GeminiLLM) -> None:
-        self.gemini = gemini
-        self._lock = threading.Lock()
-        self.paid: dict[str, LLMReply] = {}  # replies this run's jobs brought, with their cost
-        self.failed: dict[str, LLMError] = {}  # requests that will not be answered
-        self.pending: dict[str, LLMRequest] = {}  # asked in this pass, not answered yet
-        self.resumed: set[str] = set()  # keys of jobs a dead run left: their replies are ours
-
-    def connect(self) -> None:
-        self.gemini.connect()
-
-    def key(self, request: LLMRequest) -> str:
-        return request_key(self.gemini.describe(request))
-
-    def generate(self, request: LLMRequest) -> LLMReply:
-        key = self.key(request)
-        with self._lock:
-            if key in self.paid:
-                return self.paid[key]
-            if key in self.failed:
-                raise self.failed[key]
-        cache = self.gemini.cache
-        if cache is not None:
-            filed = cache.get(key, force=key in self.resumed)
-            hit = filed.reply(request) if filed is not None else None
-            if hit is not None:
-                return hit
-        with self._lock:
-            self.pending.setdefault(key, request)
-        raise Deferred()
-
-    def take_pending(self) -> dict[str, LLMRequest]:
-        with self._lock:
-            pending, self.pending = self.pending, {}
-        return pending
 
 
 @dataclass
