@@ -17,7 +17,7 @@ def compose(
     """The reply's JSON data for a routed request."""
     channel, step = route.channel, route.step
     if step == "judge":
-        return replies.judgement(fake._judge_scores(channel, route.attempt))
+        return replies.judgement(fake._judge_scores(channel, route.attempt, topic))
     if step == "plan":
         return planning.plan(prompt, topic or "the topic", searches(body))
     writer = prose.WRITERS.get(channel)

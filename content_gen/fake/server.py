@@ -18,8 +18,8 @@ Run it on its own with `python -m content_gen.fake --port 8765`.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 import re
 import threading
 import time
@@ -94,7 +94,7 @@ class FakeGemini:
         self.cached_tokens = cached_tokens
         self.requests: list[Seen] = []
         self._clock = clock
-        self._random = random.Random(seed)
+        self.seed = seed
         self._script = _Script()
         self._lock = threading.Lock()
         self._released = threading.Event()
@@ -196,7 +196,7 @@ class FakeGemini:
             return float(self.latency.get(channel, 0.0))
         return float(self.latency)
 
-    def _judge_scores(self, channel: str, attempt: int) -> Mapping[str, int]:
+    def _judge_scores(self, channel: str, attempt: int, topic: str = "") -> Mapping[str, int]:
         with self._lock:
             queue = self._script.scores.get(channel)
             if queue:
@@ -204,9 +204,15 @@ class FakeGemini:
             first = attempt == 1
             if first and channel in self.judge_fail_first:
                 return FAIL
-            if first and self.judge_fail_rate and self._random.random() < self.judge_fail_rate:
+            if first and self.judge_fail_rate and self._draw(channel, topic) < self.judge_fail_rate:
                 return FAIL
         return PASS
+
+    def _draw(self, channel: str, topic: str) -> float:
+        """The same number in [0, 1) for the same piece, whatever order the requests come in:
+        runs compared with each other (rewrite and edits, online and batch) see one judge."""
+        digest = hashlib.sha256(f"{self.seed}|{channel}|{topic}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
 
     def _log(self, seen: Seen) -> None:
         with self._lock:
