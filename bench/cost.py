@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -161,8 +162,6 @@ def calendar(cal: Path, out: Path, *flags: str) -> tuple[int, dict[str, Any]]:
 
 
 def spent(out: Path) -> float:
-    import sqlite3
-
     with contextlib.closing(sqlite3.connect(out / "ledger.sqlite")) as db:
         return float(db.execute("SELECT coalesce(sum(usd), 0) FROM spend").fetchone()[0])
 
@@ -207,7 +206,7 @@ def render(args: argparse.Namespace, found: dict[str, Any], started: datetime) -
     all_cut = 1 - edits.per_piece(edits.usage.output_tokens) / rewrite.per_piece(
         rewrite.usage.output_tokens
     )
-    ratio = batch["usd"] / online["usd"]
+    ratio = round(batch["usd"] / online["usd"], 6)  # sums of the same floats in another order
     summary = [
         [
             "dollars per accepted three-piece set, edit revisions (today's prices)",

@@ -8,6 +8,7 @@ import pytest
 
 from content_gen.config import (
     DEFAULT_AUDIENCE,
+    ENV_NAMES,
     DEFAULT_JUDGE_MODEL,
     DEFAULT_MODEL,
     Settings,
@@ -346,3 +347,14 @@ def test_an_empty_flag_is_refused_not_taken_as_the_current_directory() -> None:
 def test_model_names_are_trimmed_before_they_are_checked() -> None:
     settings = load(environ={"CONTENT_GEN_MODEL": " gemini-2.5-flash \n"})
     assert settings.model == "gemini-2.5-flash"
+
+
+def test_env_example_and_the_readme_list_every_setting_and_change_nothing() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in ENV_NAMES.values():
+        assert f"\n{name}=" in example, name
+        shown = "`_MAX_WORDS`" if name == "CONTENT_GEN_BLOG_MAX_WORDS" else f"`{name}`"
+        assert shown in readme, name
+    assert load(env_file=root / ".env.example") == load()

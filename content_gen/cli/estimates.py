@@ -21,7 +21,7 @@ def show(estimator: Estimator, title: str, *, as_json: bool, notes: list[str]) -
         print(json.dumps(_json(estimator, how, notes), indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"{title} (no API call made)\n")
-    rows: list[tuple[str, ...]] = [("", "calls", "at least-most", "cost", "at least-most")]
+    rows: list[tuple[str, ...]] = [("", "calls", "range", "cost", "range")]
     for part, span in estimate.parts.items():
         rows.append((part, *_cells(span)))
     rows.append(("total", *_cells(estimate.total)))
