@@ -8,9 +8,9 @@ import pytest
 
 from content_gen.config import (
     DEFAULT_AUDIENCE,
-    ENV_NAMES,
     DEFAULT_JUDGE_MODEL,
     DEFAULT_MODEL,
+    ENV_NAMES,
     Settings,
     load_settings,
 )
