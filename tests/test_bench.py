@@ -1,4 +1,4 @@
-"""The benchmark script still runs: once, in its tiny smoke configuration (a few seconds)."""
+"""The benchmark scripts still run: once each, in their tiny smoke configurations (seconds)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ failed call's cost is still counted.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -49,17 +49,10 @@ class Usage:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Usage:
-        """The usage `as_dict` wrote (run.json); what it lacks counts as none."""
-        number = {k: data.get(k) for k in ("calls", "prompt_tokens", "output_tokens")}
-        return cls(
-            **{k: int(v or 0) for k, v in number.items()},
-            total_tokens=int(data.get("total_tokens") or 0),
-            cached_tokens=int(data.get("cached_tokens") or 0),
-            thought_tokens=int(data.get("thought_tokens") or 0),
-            cost_usd=float(data.get("cost_usd") or 0.0),
-            unpriced=int(data.get("unpriced_calls") or 0),
-            cache_hits=int(data.get("cache_hits") or 0),
-        )
+        """The usage `as_dict` wrote (run.json, a cache entry); what it lacks counts as none."""
+        known = {**data, "unpriced": data.get("unpriced_calls")}
+        counts = {f.name: int(known.get(f.name) or 0) for f in fields(cls) if f.name != "cost_usd"}
+        return cls(**counts, cost_usd=float(data.get("cost_usd") or 0.0))
 
 
 @dataclass(frozen=True)

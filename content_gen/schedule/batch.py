@@ -82,8 +82,9 @@ class BatchRunner(Runner):
         self.waiting: dict[str, set[str]] = {}  # entry key -> channels waiting for a reply
         self.entries: dict[str, Entry] = {}
         self.tries: dict[str, int] = defaultdict(int)
-        self.adopted: list[JobRecord] = []  # open jobs of runs that died
+        self.adopted: list[JobRecord] = []  # open jobs of runs that died, not yet picked up
         self.submitted: list[str] = []  # display names of this run's jobs
+        self.waited: list[str] = []  # and of the jobs it took over
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ class BatchRunner(Runner):
                 self.jobs.update(record.display_name, state="PENDING", name=found)
                 record = replace(record, name=found, state="PENDING")
             self.adopted.append(record)
+            self.waited.append(record.display_name)
 
     def round(self, number: int, pending: dict[str, LLMRequest]) -> None:
         """Send what the last pass asked for (or wait for the job that already has it), and
@@ -276,8 +278,9 @@ class BatchRunner(Runner):
         return False
 
     def close(self) -> None:
-        """Every job this work waited for has brought what it could: none is open now."""
-        self.jobs.close([r.display_name for r in self.jobs.open()])
+        """Every job this work waited for has brought what it could: none of them is open now
+        (another run's, still going, stays open for it)."""
+        self.jobs.close([*self.submitted, *self.waited])
 
 
 def run_batch(
