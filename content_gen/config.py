@@ -187,9 +187,11 @@ def load_settings(
         try:
             settings.thinking(step)
         except ValueError as exc:
-            where = origin.get(name, f"{ENV_NAMES[name]} (default)")
+            if name not in origin:  # a default the model cannot take: it thinks as it does
+                settings = settings.model_copy(update={name: "default"})
+                continue
             shown = repr(getattr(settings, name))
-            raise UsageError(f"invalid setting {where}: {shown}: {exc}") from None
+            raise UsageError(f"invalid setting {origin[name]}: {shown}: {exc}") from None
     if settings.prices_file is not None:
         from .llm.prices import load_prices
 

@@ -58,7 +58,7 @@ def thinking(model: str, level: str) -> Thinking:
             budget = _PRO_25_MINIMUM
         return Thinking(level, {"thinking_budget": budget})
     if re.match(r"gemini-(1|2)\.", name):
-        raise ValueError(f"{model} does not think: use default")
+        raise ValueError(f"{model} does not think: leave it unset, or set it to default")
     if level == "minimal" and name in _NO_MINIMAL:
         note = f"{model} has no minimal thinking level: it thinks at low"
         return Thinking("low", {"thinking_level": "LOW"}, note)
