@@ -2,7 +2,8 @@
 
 ContentGenError
 ├── UsageError            bad input or configuration; caught before any API call (exit 2)
-│   └── PromptError       a prompt template is missing or uses an unknown variable
+│   ├── PromptError       a prompt template is missing or uses an unknown variable
+│   └── SourceError       a source file or page cannot be read (nothing was paid for it)
 ├── LLMError              a model call failed for good; fails one channel
 │   ├── PermanentAPIError 400/403/404: retrying cannot help
 │   ├── TransientAPIError 429/5xx, timeouts, dropped connections: retried, then raised
@@ -25,6 +26,10 @@ class UsageError(ContentGenError):
 
 class PromptError(UsageError):
     """A prompt template cannot be loaded or rendered."""
+
+
+class SourceError(UsageError):
+    """A source (a file or a web page the pieces are written from) cannot be read."""
 
 
 class LLMError(ContentGenError):

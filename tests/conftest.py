@@ -130,3 +130,65 @@ def run_together(count: int, work: Callable[[int], object], timeout: float = 10)
     assert not any(t.is_alive() for t in threads), "a thread did not finish"
     if errors:
         raise errors[0]
+
+
+@dataclass
+class Page:
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    #: Send headers saying this many bytes, then nothing more (a huge page, cut off).
+    claims_length: int | None = None
+    #: Answer nothing until the server stops (a site that never replies).
+    hang: bool = False
+
+
+class WebServer:
+    """Web pages on 127.0.0.1 for sources: the tests' stand-in for the internet."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, Page] = {}
+        self.hits: list[str] = []
+        self._released = threading.Event()
+        web = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                web.hits.append(self.path)
+                page = web.pages.get(self.path)
+                if page is None:
+                    self.send_error(404, "Not Found")
+                    return
+                if page.hang:
+                    web._released.wait(60)
+                    return
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                self.send_header("Content-Length", str(page.claims_length or len(page.body)))
+                self.end_headers()
+                if page.claims_length is None:
+                    self.wfile.write(page.body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def stop(self) -> None:
+        self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    server = WebServer()
+    yield server
+    server.stop()

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
 
     from .. import channels as registry
     from ..pipeline.session import Session
-    from ..schedule.runner import run_calendar
+    from ..schedule.runner import Sourcing, run_calendar
     from ..storage import prepare_root
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
@@ -102,6 +102,13 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                 max_topics=args.max_topics,
                 force=args.force,
                 on_result=None if args.json else _progress(calendar),
+                sourcing=Sourcing(
+                    calendar.path.parent,
+                    outside_files=args.allow_outside_files,
+                    private_urls=args.allow_private_urls,
+                    skip_unreadable=args.skip_unreadable_sources,
+                    research=args.research,
+                ),
             )
             states = channel_states(calendar, ledger, today, settings.output_dir)
     if args.json:

@@ -141,6 +141,21 @@ def _add_calendar(commands: Any) -> None:
     run.add_argument(
         "--force", action="store_true", help="rewrite due channels even if they are done"
     )
+    run.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let the calendar's sources fetch pages on this machine or its private network",
+    )
+    run.add_argument(
+        "--skip-unreadable-sources",
+        action="store_true",
+        help="write an entry without a source that cannot be read (default: the entry waits)",
+    )
+    run.add_argument(
+        "--research",
+        action="store_true",
+        help="let each entry's plan search the web (Google Search grounding; costs more)",
+    )
     _add_today(run)
     run.add_argument(
         "--offline",

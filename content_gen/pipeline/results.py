@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..errors import LLMError, UsageError
+from ..errors import LLMError, SourceError, UsageError
 from ..llm.seam import CallRecord, Usage
 from ..quality.claims import Evidence
 from ..quality.judge import Judgement, judgement_dict, mean_score, rank
@@ -272,6 +272,8 @@ def describe(error: BaseException) -> tuple[str, str]:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return "write_error", f"could not save {where}{error.strerror or error}"
+    if isinstance(error, SourceError):
+        return "source_error", str(error)
     if isinstance(error, UsageError):
         return "write_error", str(error)
     # A bug, not an API problem: the traceback is for -vv, the user gets one line.

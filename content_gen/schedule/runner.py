@@ -23,6 +23,7 @@ from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
 from ..pipeline.session import Session
+from ..sources import Confinement, Source, load_sources
 from ..storage import RunDir, remove_orphans
 from .calendar import Calendar, Entry
 from .ledger import Ledger
@@ -89,12 +90,19 @@ def run_calendar(
     max_topics: int,
     force: bool = False,
     on_result: Callable[[Entry, ChannelResult], None] | None = None,
+    sourcing: Sourcing | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
     Ctrl-C, after giving back the claims this run still holds)."""
     rt = session.runtime
     started = rt.clock()
-    runner = _Runner(session, ledger, force=force, on_result=on_result)
+    runner = _Runner(
+        session,
+        ledger,
+        force=force,
+        on_result=on_result,
+        sourcing=sourcing or Sourcing(calendar.path.parent),
+    )
     due = calendar.due(today)
     out_root = session.settings.output_dir
     for entry in due:
@@ -144,6 +152,31 @@ def run_calendar(
     return run
 
 
+@dataclass(frozen=True)
+class Sourcing:
+    """How a calendar's sources are read: relative to its folder, and confined unless trusted."""
+
+    folder: Path
+    outside_files: bool = False  # --allow-outside-files
+    private_urls: bool = False  # --allow-private-urls
+    skip_unreadable: bool = False  # --skip-unreadable-sources
+    research: bool = False  # --research
+
+    def read(self, entry: Entry) -> tuple[Source, ...]:
+        confinement = Confinement(
+            folder=None if self.outside_files else self.folder, private_urls=self.private_urls
+        )
+        sources, problems = load_sources(
+            entry.sources,
+            base=self.folder,
+            confinement=confinement,
+            skip_unreadable=self.skip_unreadable,
+        )
+        for problem in problems:
+            log.warning("%s: left out: %s", entry.label, problem)
+        return tuple(sources)
+
+
 class _Runner:
     """What every entry of one run shares."""
 
@@ -154,7 +187,9 @@ class _Runner:
         *,
         force: bool,
         on_result: Callable[[Entry, ChannelResult], None] | None,
+        sourcing: Sourcing,
     ) -> None:
+        self.sourcing = sourcing
         self.session = session
         self.ledger = ledger
         self.owner = Owner.current()
@@ -246,6 +281,10 @@ class _Runner:
             audience=audience,
             day=entry.day,
             tag=entry.label,
+            # Before any of the entry's API calls: a source that cannot be read fails the
+            # entry's channels (they stay to do), and costs nothing.
+            sources=self.sourcing.read(entry),
+            research=self.sourcing.research,
         )
         topic = self.session.run(
             job,
