@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import LLMError, RunHalted, UsageError
+from ..errors import Interrupted, LLMError, RunHalted, UsageError
 from ..llm.seam import CallRecord, Usage
 from ..prompts import PromptLibrary, default_prompts_dir
 from ..storage import RunDir
@@ -134,6 +134,9 @@ class Session:
         """
         try:
             plan = make_plan(job, [c.label for c in channels], self.runtime, run_dir)
+        except Interrupted:
+            # Stopped (Ctrl-C, or another entry halted the run): the channels see it too.
+            return job, {"error": "interrupted before the plan was made"}, Usage()
         except LLMError as exc:
             if isinstance(exc, RunHalted):
                 self.runtime.halt.trip(exc)
