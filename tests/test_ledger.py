@@ -214,3 +214,28 @@ def test_an_unusable_location_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match=r"cannot read ledger .*Not a directory; choose another"):
         Ledger.open(tmp_path / "file" / "ledger.sqlite")
+
+
+def test_a_ledger_from_an_older_version_is_brought_up_to_date(path: Path) -> None:
+    from content_gen.schedule import schema
+
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path)
+    old.execute(schema._VERSION_1)
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO work (entry_key, channel, entry_date, topic, status) "
+        "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done')"
+    )
+    old.commit()
+    old.close()
+
+    with Ledger.open(path) as ledger:
+        work = ledger.work()
+        identity = ledger.identity
+
+    assert work[("k", "blog")].status == "done"  # kept
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT ledger_id FROM work").fetchone()[0] == identity

@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
@@ -26,49 +25,16 @@ from ..errors import UsageError
 from ..llm.seam import Usage
 from ..storage import pid_alive
 from .integrity import APPLICATION_ID, inspect
+from .schema import SCHEMA_VERSION, create, upgrade
 from .work import Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
     from .calendar import Entry
 
 DEFAULT_NAME = "ledger.sqlite"
-#: 2 added the ledger's identity (table `ledger`, column `work.ledger_id`): see integrity.py.
-SCHEMA_VERSION = 2
 LEASE_SECONDS = 300.0
 BUSY_TIMEOUT_SECONDS = 30.0
 WAL_RETRY_SECONDS = 0.01
-
-
-_SCHEMA = """
-CREATE TABLE work (
-    entry_key     TEXT NOT NULL,
-    channel       TEXT NOT NULL,
-    entry_date    TEXT NOT NULL,
-    topic         TEXT NOT NULL,
-    status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
-    result        TEXT,
-    simulated     INTEGER NOT NULL DEFAULT 0,
-    tries         INTEGER NOT NULL DEFAULT 0,
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    score         REAL,
-    file          TEXT,
-    calls         INTEGER NOT NULL DEFAULT 0,
-    prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    total_tokens  INTEGER NOT NULL DEFAULT 0,
-    error         TEXT,
-    error_kind    TEXT,
-    owner_run     TEXT,
-    owner_pid     INTEGER,
-    owner_host    TEXT,
-    lease_until   REAL,
-    started_at    TEXT,
-    finished_at   TEXT,
-    ledger_id     TEXT,
-    PRIMARY KEY (entry_key, channel)
-)
-"""
-_IDENTITY = "CREATE TABLE ledger (id TEXT NOT NULL)"
 
 
 class Ledger:
@@ -156,11 +122,7 @@ class Ledger:
                         f"{self.path} is an SQLite file but not a content-gen ledger; "
                         "choose another with --ledger"
                     )
-                db.execute(_SCHEMA)
-                db.execute(_IDENTITY)
-                db.execute("INSERT INTO ledger (id) VALUES (?)", (uuid.uuid4().hex,))
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                create(db)
             elif app != APPLICATION_ID:
                 raise UsageError(
                     f"{self.path} is not a content-gen ledger; choose another with --ledger"
@@ -170,13 +132,8 @@ class Ledger:
                     f"ledger {self.path} was written by a newer content-gen (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
                 )
-            elif version == 1:
-                identity = uuid.uuid4().hex
-                db.execute(_IDENTITY)
-                db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
-                db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
-                db.execute("UPDATE work SET ledger_id = ?", (identity,))
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            else:
+                upgrade(db, version)
             self.identity = str(db.execute("SELECT id FROM ledger").fetchone()[0])
 
     def _use_wal(self) -> None:

@@ -1,0 +1,72 @@
+"""The ledger's tables, and the steps that bring an older ledger up to date.
+
+A new ledger is made as version 1 and then taken through every step, exactly as an old one
+is, so there is one path to each version. To change the schema, append a step to `STEPS`:
+it runs once, inside the transaction that opens the ledger.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+
+from .integrity import APPLICATION_ID
+
+_VERSION_1 = """
+CREATE TABLE work (
+    entry_key     TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    entry_date    TEXT NOT NULL,
+    topic         TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    result        TEXT,
+    simulated     INTEGER NOT NULL DEFAULT 0,
+    tries         INTEGER NOT NULL DEFAULT 0,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    score         REAL,
+    file          TEXT,
+    calls         INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    total_tokens  INTEGER NOT NULL DEFAULT 0,
+    error         TEXT,
+    error_kind    TEXT,
+    owner_run     TEXT,
+    owner_pid     INTEGER,
+    owner_host    TEXT,
+    lease_until   REAL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    PRIMARY KEY (entry_key, channel)
+)
+"""
+_IDENTITY = "CREATE TABLE ledger (id TEXT NOT NULL)"
+
+
+def _identity(db: sqlite3.Connection) -> None:
+    """2: the ledger's random identity, in its own table and on every row (integrity.py)."""
+    identity = uuid.uuid4().hex
+    db.execute(_IDENTITY)
+    db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
+    db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
+    db.execute("UPDATE work SET ledger_id = ?", (identity,))
+
+
+#: STEPS[n] takes a ledger from version n + 1 to n + 2.
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity]
+SCHEMA_VERSION = 1 + len(STEPS)
+
+
+def create(db: sqlite3.Connection) -> None:
+    """A new ledger, at the newest version."""
+    db.execute(_VERSION_1)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    upgrade(db, 1)
+
+
+def upgrade(db: sqlite3.Connection, version: int) -> None:
+    """Take a ledger from `version` to SCHEMA_VERSION (the caller checked it is not newer)."""
+    for step in STEPS[version - 1 :]:
+        step(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
