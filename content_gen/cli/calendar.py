@@ -147,9 +147,9 @@ def _load(args: argparse.Namespace) -> Calendar:
     path = _calendar_path(args)
     calendar = load_calendar(path, allow_outside=args.allow_outside_files)
     for note in calendar.notes:
-        print(f"content-gen: note: {note}", file=sys.stderr)
+        print(f"content-gen: note: {clean(note)}", file=sys.stderr)
     for problem in calendar.problems:
-        print(f"content-gen: {path}:{problem.line}: {problem.message}", file=sys.stderr)
+        print(f"content-gen: {path}:{problem.line}: {clean(problem.message)}", file=sys.stderr)
     if not calendar.entries:
         raise UsageError(f"calendar {path} has no valid entries; fix the rows above")
     return calendar

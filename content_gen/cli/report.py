@@ -82,7 +82,7 @@ def progress_line(result: ChannelResult) -> str:
         f"{result.channel:<11} {STATUS[result.status]:<11} {score:<11} {attempts:<10} "
         f"{result.seconds:5.1f}s"
     )
-    return line + (f"  {result.error}" if result.error else "")
+    return clean(line + (f"  {result.error}" if result.error else ""))
 
 
 def fit(line: str, limit: int | None) -> str:
