@@ -255,7 +255,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
-            reason = (r.error or "").rstrip(".")
+            reason = clean(r.error or "").rstrip(".")
             say(f"- {clean(entry.label)} {r.channel} failed: {reason}; the next run retries it.")
     for run in outcome.entries:
         for channel in run.held:

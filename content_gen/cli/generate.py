@@ -156,7 +156,7 @@ def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
                 "the best one was saved (the judge's notes are in run.json)"
             )
         elif r.status == "failed":
-            print(f"- {r.channel} failed: {(r.error or '').rstrip('.')}.")
+            print(f"- {r.channel} failed: {clean(r.error or '').rstrip('.')}.")
     for line in plan_notes(result.manifest):
         print(line)
     failed = [r.channel for r in results if r.status == "failed"]
