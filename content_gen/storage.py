@@ -143,6 +143,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def json_object(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one: run.json is read, not trusted."""
+    return value if isinstance(value, dict) else {}
+
+
+def json_list(value: Any) -> list[Any]:
+    """`value` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def write_json(path: Path, data: Any) -> None:
     atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -214,9 +224,7 @@ class RunDir:
             finally:
                 os.close(fd)  # closing releases the lock
 
-    def update_manifest(
-        self, change: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def update_manifest(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
         """Read run.json, apply `change`, write the result atomically, all under the lock, so
         two writers never lose each other's changes; returns what was written."""
         with self.locked():
