@@ -229,10 +229,8 @@ def test_the_list_is_newest_first_and_filters_by_review_state(
     os.rename(older, older.with_name("2020-01-02-writing-a-one-page-project-brief"))
     page = serve(run.parent, env, sleeps)
     try:
-        status, answer = api(
-            page, f"api/{piece_path(run, 'linkedin')}/approve", {"seen": seen(run, "linkedin")}
-        )
-        assert status == 200
+        approve = f"api/{piece_path(run, 'linkedin')}/approve"
+        assert api(page, approve, {"seen": seen(run, "linkedin")})[0] == 200
         body = request(page, f"/{page.token}/")[1].decode()
         assert body.index(TOPIC) < body.index("Writing a one-page project brief")
         approved = request(page, f"/{page.token}/?state=approved")[1].decode()
@@ -276,7 +274,8 @@ def test_the_feed_folds_a_post_where_linkedin_does() -> None:
     assert fold(short) == (short, "")
     long = "A hook that works.\n\nSecond paragraph.\n\nThird paragraph.\n\nFourth."
     head, rest = fold(long)
-    assert head == "A hook that works.\n\nSecond paragraph." and rest == "\n\nThird paragraph.\n\nFourth."
+    assert head == "A hook that works.\n\nSecond paragraph."
+    assert rest == "\n\nThird paragraph.\n\nFourth."
     words = "word " * 80
     head, rest = fold(words)
     assert (
