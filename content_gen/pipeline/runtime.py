@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..channels.base import ChannelContext
 from ..errors import RunHalted
-from ..prompts import PromptLibrary, default_prompts_dir
+from ..prompts import PromptLibrary
 from ..quality.judge import QualityBar
 from ..redact import Redact, redactor
 
@@ -71,7 +71,7 @@ class Runtime:
         key = settings.api_key.get_secret_value() if settings.api_key else None
         return cls(
             llm=llm,
-            prompts=prompts or PromptLibrary(settings.prompts_dir or default_prompts_dir()),
+            prompts=prompts or PromptLibrary.for_settings(settings.prompts_dir),
             model=settings.model,
             judge_model=settings.judge_model,
             max_revisions=settings.max_revisions,

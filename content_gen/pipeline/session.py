@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Interrupted, LLMError, RunHalted, UsageError
 from ..llm.seam import CallRecord, Usage
-from ..prompts import PromptLibrary, default_prompts_dir
+from ..prompts import PromptLibrary
 from ..storage import RunDir
 from .orchestrator import run_topic
 from .plan import PLAN_VARIABLES, make_plan
@@ -53,7 +53,7 @@ class Session:
         llm: LLM | None = None,
     ) -> Iterator[Session]:
         """Check the prompts and the key, then build the shared pieces. No request is made."""
-        prompts = PromptLibrary(settings.prompts_dir or default_prompts_dir())
+        prompts = PromptLibrary.for_settings(settings.prompts_dir)
         check_prompts(list(channels), prompts)
         prompts.check("plan.md", PLAN_VARIABLES)
         stop = threading.Event()
