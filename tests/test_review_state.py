@@ -206,27 +206,3 @@ def test_a_calendar_run_keeps_what_the_page_writes_while_it_runs(
     after = written.read_manifest() or {}
     assert state_of(after["channels"]["linkedin"]) == APPROVED
     assert after["channels"]["blog"]["sha256"] == seen(written, "blog")
-
-
-def test_a_ledger_from_before_review_gets_the_column_and_keeps_its_rows(tmp_path: Path) -> None:
-    from content_gen.schedule import schema
-    from content_gen.schedule.ledger import APPLICATION_ID, Ledger
-
-    path = tmp_path / "ledger.sqlite"
-    old = sqlite3.connect(path)
-    old.execute(schema._VERSION_1)
-    schema.STEPS[0](old)  # version 2: the last one without the review column
-    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    old.execute("PRAGMA user_version = 2")
-    old.execute(
-        "INSERT INTO work (entry_key, channel, entry_date, topic, status) "
-        "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done')"
-    )
-    old.commit()
-    old.close()
-
-    with Ledger.open(path) as ledger:
-        assert ledger.work()[("k", "blog")].review is None
-        assert ledger.set_review("k", "blog", APPROVED)
-        assert not ledger.set_review("k", "linkedin", APPROVED)  # no such row: nothing made
-        assert ledger.work()[("k", "blog")].review == APPROVED
