@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import mark_simulated
-from ..errors import RunHalted
+from ..errors import Interrupted, RunHalted
 from ..sources import Source
 from ..storage import json_list, json_object
 from .plan import saved_plan
@@ -90,6 +90,8 @@ def revise_saved(
         attempt = run_attempt(
             channel, job, rt, ctx, number, tally, fixes=[f"the reviewer asks: {note}"]
         )
+    except Interrupted:
+        return Revision(tally.attempts()[-1], error="stopped before the revision was finished")
     except Exception as exc:
         if isinstance(exc, RunHalted):
             rt.halt.trip(exc)

@@ -2,7 +2,8 @@
 
 `state.py` (the review states, standard library only: the calendar runner reads them) and
 `actions.py` (the writes: run.json under the run's lock, history files, the ledger) hold what
-the page does to the disk; `model.py` reads runs and pieces for it; `views.py` shows a piece
-as its reader will see it; `server.py` and `routes.py` are the web server; `jobs.py` runs
+the page does to the disk; `model.py` reads runs and pieces; `pages.py` gathers what a page
+shows, `views.py` how each piece looks to its reader; `server.py` (the HTTP server and its
+guards) and `routes.py` (the pages and actions) serve it; `jobs.py` and `sendback.py` run
 send-backs in the background. Importing this package imports none of them.
 """

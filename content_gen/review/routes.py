@@ -13,6 +13,7 @@ that changed since is refused with 409, so two tabs cannot undo each other's wor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -53,8 +54,6 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
-        import json
-
         return cls(json.dumps(data, ensure_ascii=False).encode(), "application/json", status)
 
 
