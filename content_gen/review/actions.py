@@ -106,7 +106,9 @@ class Desk:
                 notes.append("the piece changed while the revision ran; it was left as it is")
                 staged = None
             if staged is None:
-                return moved(record, SENT_BACK, note=note, attempt=attempt["number"]), None
+                return moved(
+                    record, SENT_BACK, note=note, action="revised", attempt=attempt["number"]
+                ), None
             kept = _keep(run_dir, str(record["file"]), text)
             record = record | {
                 "sha256": staged.sha256,
@@ -115,7 +117,10 @@ class Desk:
                 "passed": attempt["passed"],
                 "status": "passed" if attempt["passed"] else "below_bar",
             }
-            return moved(record, SENT_BACK, note=note, attempt=attempt["number"], kept=kept), staged
+            revised = moved(
+                record, SENT_BACK, note=note, action="revised", attempt=attempt["number"], kept=kept
+            )
+            return revised, staged
 
         change = self._change(run_dir, channel, None, record_it, usage=revision.attempt.usage)
         return Change(change.record, change.sha256, (*notes, *change.notes))

@@ -29,9 +29,13 @@ def review_of(record: Any) -> dict[str, Any]:
     """A channel record's review, or a new one; anything malformed counts as new."""
     review = record.get("review") if isinstance(record, dict) else None
     if not isinstance(review, dict) or review.get("state") not in STATES:
-        return {"state": NEW, "history": []}
+        return {"state": NEW, "at": None, "note": None, "history": []}
     history = review.get("history")
-    return review | {"history": history if isinstance(history, list) else []}
+    return (
+        {"at": None, "note": None}
+        | review
+        | {"history": history if isinstance(history, list) else []}
+    )
 
 
 def state_of(record: Any) -> str:

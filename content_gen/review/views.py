@@ -150,8 +150,8 @@ def _blog(draft: Any, text: str) -> View:
         },
         copies={"file": text},
         lead=(
-            ("title", _cut(title, SNIPPET_TITLE)),
             ("url", f"https://your-site.example/{safe_slug(draft)}"),
+            ("title", _cut(title, SNIPPET_TITLE)),
             ("description", _cut(description, SNIPPET_DESCRIPTION)),
         ),
     )
