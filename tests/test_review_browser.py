@@ -81,9 +81,9 @@ def test_read_each_piece_as_its_reader_sees_it(
     expect(page.locator("#runs > li.run")).to_have_count(2)
     first = page.locator("#runs > li.run").first
     expect(first).to_contain_text(TOPIC)  # the newest first
-    expect(first.locator(".piece")).to_have_count(3)
-    expect(first.locator(".piece", has_text="newsletter")).to_contain_text("passed 4.50")
-    expect(first.locator(".piece .badge").first).to_have_text("new")
+    expect(first.locator(".pieces > *")).to_have_count(3)
+    expect(first.locator(".pieces > a", has_text="newsletter")).to_contain_text("passed 4.50")
+    expect(first.locator(".pieces .badge").first).to_have_text("new")
     page.screenshot(path=screenshots / "review-list.png", full_page=True)
 
     open_piece(page, server, runs[1], "linkedin")
@@ -175,7 +175,7 @@ def test_edit_see_a_rule_warn_save_approve_copy_download(
 
     page.goto(server.url + "?state=approved")
     expect(page.locator("#runs > li.run")).to_have_count(1)
-    expect(page.locator("#runs .piece.review-approved")).to_contain_text("linkedin")
+    expect(page.locator("#runs a.review-approved")).to_contain_text("linkedin")
 
 
 def test_send_back_with_a_note_shows_progress_then_the_new_attempt(

@@ -59,6 +59,8 @@ class Row:
     channels: tuple[ChannelRow, ...]
     calendar: bool = False
     simulated: bool = False
+    #: When the run began (run.json's created_at): orders runs of the same day.
+    created: str = ""
 
     @property
     def reviews(self) -> set[str]:
@@ -147,7 +149,7 @@ class Folder:
     def rows(self) -> list[Row]:
         """Every run (or calendar entry), newest first."""
         rows = self._entry_rows() if self.calendar is not None else self._run_rows()
-        rows.sort(key=lambda r: (r.day, r.run or ""), reverse=True)
+        rows.sort(key=lambda r: (r.day, r.created, r.run or ""), reverse=True)
         return rows
 
     def _run_rows(self) -> list[Row]:
@@ -209,6 +211,7 @@ def _run_row(name: str, manifest: dict[str, Any]) -> Row:
         ),
         calendar="entry" in json_object(manifest.get("inputs")),
         simulated=bool(manifest.get("simulated")),
+        created=str(manifest.get("created_at") or ""),
     )
 
 
@@ -223,4 +226,5 @@ def _with_entry(row: Row | None, entry: Entry, today: date) -> Row:
         channels=tuple(written.get(c, ChannelRow(c, waiting)) for c in entry.channels),
         calendar=True,
         simulated=row.simulated if row else False,
+        created=row.created if row else "",
     )
