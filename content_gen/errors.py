@@ -2,7 +2,8 @@
 
 ContentGenError
 ├── UsageError            bad input or configuration; caught before any API call (exit 2)
-│   └── PromptError       a prompt template is missing or uses an unknown variable
+│   ├── PromptError       a prompt template is missing or uses an unknown variable
+│   └── FormatError       a file is not in its channel's format (`check`)
 ├── LLMError              a model call failed for good; fails one channel, never the run
 │   ├── PermanentAPIError 400/401/403/404: retrying cannot help
 │   ├── TransientAPIError 429/5xx, timeouts, dropped connections: retried, then raised
@@ -23,6 +24,10 @@ class UsageError(ContentGenError):
 
 class PromptError(UsageError):
     """A prompt template cannot be loaded or rendered."""
+
+
+class FormatError(UsageError):
+    """A file handed to `check` is not in the format its channel writes."""
 
 
 class LLMError(ContentGenError):

@@ -211,7 +211,7 @@ def test_blocking_rule_skips_the_judge_and_feeds_the_reviser(env: FakeGemini, sl
     assert [v["rule"] for v in first["rules"] if v["level"] == "block"] == ["newsletter.html"]
     assert second["blocked"] is False and second["passed"] is True
     assert [r.step for r in env.requests] == ["draft", "revise", "judge"]
-    assert "[block] body contains HTML tags" in env.requests[1].prompt
+    assert '[block] body contains HTML ("<p>")' in env.requests[1].prompt
     assert "<p>Hi there,</p>" in env.requests[1].prompt  # the reviser sees the draft
 
 
