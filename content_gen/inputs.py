@@ -5,6 +5,8 @@ Checked the same way whether it comes from `generate`'s arguments or a calendar 
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from .errors import UsageError
@@ -40,15 +42,34 @@ def read_brief(path: Path | None, label: str = "--brief") -> str:
     """The brief's text ('' without one); UsageError if it is unreadable, too big or not UTF-8."""
     if path is None:
         return ""
+    return read_text_file(path, BRIEF_MAX_BYTES, f"{label} {path}")
+
+
+def read_text_file(path: Path, limit: int, name: str) -> str:
+    """A file a user named, as text: at most `limit` bytes of UTF-8 from a regular file.
+
+    Opened without blocking and checked before reading, so a FIFO, /dev/zero or a directory
+    is refused at once rather than hanging or filling memory; at most limit + 1 bytes are
+    read. UsageError messages start with `name` or say "cannot read <name>".
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise UsageError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
-    if len(data) > BRIEF_MAX_BYTES:
-        raise UsageError(
-            f"{label} {path} is {len(data):,} bytes; the maximum is {BRIEF_MAX_BYTES:,}"
-        )
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{name} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        size = max(info.st_size, len(data))
+        raise UsageError(f"{name} is {size:,} bytes; the maximum is {limit:,}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(f"{label} {path} is not UTF-8 text") from None
+        raise UsageError(f"{name} is not UTF-8 text") from None

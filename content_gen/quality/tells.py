@@ -51,6 +51,8 @@ class Tell:
     ratio: float = 0.7
     max_words: int = 12
     per_100_words: float = 0.0
+    #: "matches", or "lines": several matches on one line count once ("Agree? ♻️ Repost").
+    count: str = "matches"
 
     def applies_to(self, channel: str | None) -> bool:
         return channel is None or self.channels is None or channel in self.channels
@@ -87,6 +89,9 @@ def _tell(entry: dict[str, Any], path: Path) -> Tell:
         raise bad(f"detect must be one of {', '.join(DETECTORS)}, not {detect!r}")
     if where not in WHERE:
         raise bad(f"where must be one of {', '.join(WHERE)}, not {where!r}")
+    count = entry.get("count", "matches")
+    if count not in ("matches", "lines"):
+        raise bad(f"count must be matches or lines, not {count!r}")
     flags = 0 if entry.get("case_sensitive") else re.IGNORECASE
     try:
         patterns = [re.compile(p, flags) for p in entry.get("patterns", [])]
@@ -111,6 +116,7 @@ def _tell(entry: dict[str, Any], path: Path) -> Tell:
             ratio=float(entry.get("ratio", 0.7)),
             max_words=int(entry.get("max_words", 12)),
             per_100_words=float(entry.get("per_100_words", 0)),
+            count=count,
         )
     except KeyError as exc:
         raise bad(f"missing key {exc}") from None
@@ -176,6 +182,9 @@ def _matches(tell: Tell, view: str, paragraphs: list[_Paragraph]) -> list[int]:
             if any(lo <= m.start() < hi for lo, hi in spans)
         }
     )
+    if tell.count == "lines":
+        lines = {view.count("\n", 0, at): at for at in reversed(starts)}
+        starts = sorted(lines.values())
     if tell.per_100_words and len(starts) * 100 < tell.per_100_words * word_count(view):
         return []
     return starts
