@@ -131,3 +131,10 @@ class TestReadingFiles:
         bare = dataclasses.replace(channels.get("linkedin"), name="thread", parse=None)
         with pytest.raises(FormatError, match="no parser"):
             bare.read("text")
+
+
+@pytest.mark.parametrize(("name", "draft"), fake_drafts())
+def test_the_offline_drafts_pass_every_blocking_rule(name, draft) -> None:
+    # Drafts and revisions alike, with the postal address the prompt may give.
+    ctx = ChannelContext(postal_address="1 Main St")
+    assert [v for v in channels.get(name).check(draft, ctx) if v.level == "block"] == []

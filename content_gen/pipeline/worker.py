@@ -218,7 +218,9 @@ def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     ctx = rt.context
     return {
         "topic": job.topic,
-        "brief": job.brief.strip() or "(none: rely on general knowledge, and invent no facts)",
+        "brief": job.brief.strip()
+        or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
+        "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
         "channel": channel.label,
