@@ -31,7 +31,7 @@ def test_the_same_violations_as_scanning_for_every_phrase(monkeypatch) -> None:
         "Take your career to the next level. I hope this email finds you well. Moreover..."
     )
     found = [quality.overused_phrases(text) for text in texts]
-    monkeypatch.setattr(quality, "_needle", lambda phrase: "")  # every phrase is scanned
+    monkeypatch.setattr(quality, "phrase_needle", lambda phrase: "")  # every phrase is scanned
     quality.find_phrases.cache_clear()
     assert found == [quality.overused_phrases(text) for text in texts]
     quality.find_phrases.cache_clear()

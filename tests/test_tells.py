@@ -108,9 +108,11 @@ REAL = {
         "agents in production?"
     ),
     "throat_clearing": (
-        # Nushell, "Introducing nushell" (MIT) and Flux, "Time-based deployments" (Apache-2.0).
+        # Nushell, "Introducing nushell" (MIT); Flux, "Time-based deployments" (Apache-2.0).
         "In this post, I'll talk about how a few simple ideas drive how Nu works.\n\n"
-        "In this post, we show how to use time-based deployment with Flux Operator."
+        "In this post, we show how to use time-based deployment with Flux Operator.\n\n"
+        # OpenTelemetry in Focus, July 2023 (CC-BY-4.0).
+        "Welcome back to OpenTelemetry in Focus for July, 2023!"
     ),
     "seasoned": "Whether you run Flux on one cluster or on fifty, the upgrade is the same.",
     "emoji_bullets": (

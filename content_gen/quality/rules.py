@@ -117,8 +117,11 @@ def placeholder_leaks(text: str) -> list[Violation]:
 # --- overused phrases -------------------------------------------------------------------------
 
 #: Distinct distinctive phrases ([tells] in the data file) that block a piece on their own.
+#: Of 107 real texts in bench/corpus two use one ("it's important to note", "elevate your"),
+#: none two; 11 of 36 slop pieces use two or more.
 PHRASES_BLOCK_AT = 2
 #: Distinct everyday words ([words]) that warn; they never block (qc-spec.md, 2026-12-01).
+#: One alone is ordinary English ("a robust test suite"); 3 real texts in 107 use two or more.
 WORDS_WARN_AT = 2
 
 
@@ -205,7 +208,7 @@ def find_phrases(
     for phrase in phrases:
         # Dozens of case-insensitive scans were most of the rules' cost on a blog post
         # (bench/results.md): skip those whose rarest word is nowhere in the text.
-        if _needle(phrase.text) not in folded:
+        if phrase_needle(phrase.text) not in folded:
             continue
         for match in phrase.pattern.finditer(view):
             if any(start <= match.start() < end for start, end in taken):
@@ -256,7 +259,7 @@ def _phrases_violation(
 
 
 @cache
-def _needle(phrase: str) -> str:
+def phrase_needle(phrase: str) -> str:
     """Text that every match of the phrase's pattern contains, casefolded.
 
     A single word loses its last letter (inflections: delve -> delving, synergy -> synergies);

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .rules import Level, Violation, overused_phrases, phrase_regex
+from .rules import Level, Violation, overused_phrases, phrase_needle, phrase_regex
 from .text import excerpt, prose_view, quote, word_count
 
 DETECTORS = ("match", "short_paragraphs", "emoji_lines")
@@ -47,6 +47,8 @@ class Tell:
     channels: frozenset[str] | None
     detect: str
     patterns: tuple[re.Pattern[str], ...] = ()
+    #: (needle, pattern): a phrase is only scanned for where its needle occurs (as in rules).
+    phrases: tuple[tuple[str, re.Pattern[str]], ...] = ()
     min_paragraphs: int = 8
     ratio: float = 0.7
     max_words: int = 12
@@ -97,8 +99,8 @@ def _tell(entry: dict[str, Any], path: Path) -> Tell:
         patterns = [re.compile(p, flags) for p in entry.get("patterns", [])]
     except re.error as exc:
         raise bad(f"pattern does not compile: {exc}") from None
-    patterns += [phrase_regex(p) for p in entry.get("phrases", [])]
-    if detect == "match" and not patterns:
+    phrases = tuple((phrase_needle(p), phrase_regex(p)) for p in entry.get("phrases", []))
+    if detect == "match" and not patterns and not phrases:
         raise bad("give it patterns or phrases")
     channels = entry.get("channels")
     try:
@@ -112,6 +114,7 @@ def _tell(entry: dict[str, Any], path: Path) -> Tell:
             channels=frozenset(channels) if channels else None,
             detect=detect,
             patterns=tuple(patterns),
+            phrases=phrases,
             min_paragraphs=int(entry.get("min_paragraphs", 8)),
             ratio=float(entry.get("ratio", 0.7)),
             max_words=int(entry.get("max_words", 12)),
@@ -157,7 +160,7 @@ def _edges(paragraphs: list[_Paragraph], where: str) -> list[tuple[int, int]]:
     return [(p.start, p.start + len(p.text)) for p in edge]
 
 
-def _matches(tell: Tell, view: str, paragraphs: list[_Paragraph]) -> list[int]:
+def _matches(tell: Tell, view: str, folded: str, paragraphs: list[_Paragraph]) -> list[int]:
     """Where the tell occurs: the offsets of its matches, one per occurrence."""
     if tell.detect == "emoji_lines":
         found = []
@@ -173,13 +176,16 @@ def _matches(tell: Tell, view: str, paragraphs: list[_Paragraph]) -> list[int]:
         if len(prose) >= tell.min_paragraphs and len(short) >= tell.ratio * len(prose):
             return [short[0].start]
         return []
-    spans = _edges(paragraphs, tell.where)
+    # An opening or closing tell reads only its paragraphs (and a little past, for a match
+    # that starts inside and runs on).
+    patterns = [*tell.patterns, *(p for needle, p in tell.phrases if needle in folded)]
     starts = sorted(
         {
             m.start()
-            for pattern in tell.patterns
-            for m in pattern.finditer(view)
-            if any(lo <= m.start() < hi for lo, hi in spans)
+            for lo, hi in _edges(paragraphs, tell.where)
+            for pattern in patterns
+            for m in pattern.finditer(view, lo, min(hi + 200, len(view)))
+            if m.start() < hi
         }
     )
     if tell.count == "lines":
@@ -199,12 +205,13 @@ def structural_tells(
     """The tells found in `text` (prose only), and `tells.template` when there are many kinds."""
     book = load_tells(tells_file or default_tells_file())
     view = prose_view(text)
+    folded = view.casefold()
     paragraphs = _paragraphs(view)
     out: list[Violation] = []
     for tell in book.tells:
         if not tell.applies_to(channel):
             continue
-        found = _matches(tell, view, paragraphs)
+        found = _matches(tell, view, folded, paragraphs)
         if len(found) < tell.warn_at or not found:
             continue
         level: Level = "block" if tell.block_at and len(found) >= tell.block_at else "warn"
