@@ -11,7 +11,7 @@ from test_cli import assert_usage_error, run_cli
 
 from content_gen.cli import check as check_command
 from content_gen.cli import main
-from content_gen.fake import FakeGemini
+from content_gen.fake import PASS, FakeGemini, Fault
 
 TOPIC = "How small teams can adopt AI code review"
 
@@ -220,6 +220,26 @@ class TestGeneratedFiles:
         code, out, _ = run_cli(["check", *files], capsys)
         assert code == 0, out
         assert out.splitlines()[-1].startswith("3 files: 0 blocked, 3 passed")
+
+    def test_check_finds_what_the_loop_recorded_in_the_same_places(
+        self, env: FakeGemini, capsys
+    ) -> None:
+        env.inject(Fault.reply({"post": SLOP_POST, "hashtags": ["Hiring"]}), channel="linkedin")
+        env.scores("linkedin", PASS)
+        code = main(
+            ["generate", TOPIC, "--out", "out", "--channels", "linkedin", "--max-revisions", "0"],
+            sleep=lambda s: None,
+        )
+        assert code == 0
+        run, manifest = self.saved(capsys)
+        [attempt] = manifest["channels"]["linkedin"]["attempts"]
+        recorded = sorted((v["rule"], v.get("line"), v.get("column")) for v in attempt["rules"])
+        assert ("tells.engagement_bait", 5, 1) in recorded
+        code, out, _ = run_cli(["check", str(run / "linkedin.md"), "--json"], capsys)
+        assert code == 1
+        [result] = json.loads(out)["files"]
+        found = sorted((v["rule"], v.get("line"), v.get("column")) for v in result["violations"])
+        assert found == recorded
 
     def test_offline_files_with_the_simulated_note(self, capsys) -> None:
         assert main(["generate", TOPIC, "--out", "out", "--offline"], sleep=lambda s: None) == 0

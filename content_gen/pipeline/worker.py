@@ -172,14 +172,18 @@ def _make(
     request = LLMRequest(rt.model, prompt, channel.schema, channel.name, step, number, log_tag=tag)
     draft = _call(rt, progress, request)
     progress.draft = draft
-    progress.violations = tuple(channel.check(draft, ctx))
+    piece = channel.render(draft, ctx)
+    # Located in the file as it would be saved, so run.json's lines are the file's lines.
+    progress.violations = tuple(
+        channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)
+    )
     if blocking(progress.violations):
         return
     judge_prompt = rt.prompts.render(
         "judge.md",
         variables
         | {
-            "piece": channel.render(draft, ctx),
+            "piece": piece,
             "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
         },
     )
