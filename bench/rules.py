@@ -144,6 +144,21 @@ def kinds(checked: Checked) -> int:
     )
 
 
+def worst_in_channel(texts: list[Checked]) -> tuple[str, str, int, int]:
+    """The warning that fires on the largest share of one channel's texts."""
+    rates = []
+    for channel in CHANNELS:
+        of_channel = [c for c in texts if c.group.channel == channel]
+        counts = Counter(rule for c in of_channel for rule in c.warning_rules)
+        rates += [
+            (n / len(of_channel), rule, channel, n, len(of_channel)) for rule, n in counts.items()
+        ]
+    if not rates:
+        return ("-", "-", 0, 0)
+    _, rule, channel, count, total = max(rates)
+    return rule, channel, count, total
+
+
 def percent(part: int, whole: int) -> str:
     return f"{part} of {whole} ({part / whole:.1%})" if whole else "none"
 
@@ -161,6 +176,7 @@ def render(checked: list[Checked], seconds: float, args: argparse.Namespace, bad
 
     warn_counts = Counter(rule for c in real for rule in c.warning_rules)
     worst_rule, worst = warn_counts.most_common(1)[0] if warn_counts else ("-", 0)
+    in_channel = [worst_in_channel(real), worst_in_channel(stored)]
     false_blocks = sum(c.blocked for c in real)
     caught = sum(c.blocked for c in slop)
     recipes = sum(1 for c in real if c.group.kind == "recipe")
@@ -217,6 +233,17 @@ def render(checked: list[Checked], seconds: float, args: argparse.Namespace, bad
                     f"<= {AIM_WARNING_RATE:.0%}",
                     verdict(worst <= AIM_WARNING_RATE * len(real)),
                 ],
+                *(
+                    [
+                        f"most frequent warning within one channel, {scope} (`{rule}`, {channel})",
+                        percent(count, total),
+                        f"<= {AIM_WARNING_RATE:.0%}",
+                        verdict(count <= AIM_WARNING_RATE * total),
+                    ]
+                    for scope, (rule, channel, count, total) in zip(
+                        ("all real", "stored real texts only"), in_channel, strict=True
+                    )
+                ),
                 [
                     "files checked per minute (one process, start-up included)",
                     f"{per_minute:,.0f}",

@@ -13,6 +13,8 @@ FIGURES = (
     "real texts blocked, stored real texts only",
     "slop blocked",
     "most frequent warning on real texts",
+    "most frequent warning within one channel, all real",
+    "most frequent warning within one channel, stored real texts only",
     "files checked per minute",
 )
 
