@@ -170,14 +170,18 @@ def _make(
     )
     draft = _call(rt, progress, request)
     progress.draft = draft
-    progress.violations = tuple(channel.check(draft, ctx))
+    piece = channel.render(draft, ctx)
+    # Located in the file as it would be saved, so run.json's lines are the file's lines.
+    progress.violations = tuple(
+        channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)
+    )
     if blocking(progress.violations):
         return
     judge_prompt = rt.prompts.render(
         "judge.md",
         variables
         | {
-            "piece": channel.render(draft, ctx),
+            "piece": piece,
             "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
         },
     )
@@ -217,7 +221,9 @@ def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     ctx = rt.context
     return {
         "topic": job.topic,
-        "brief": job.brief.strip() or "(none: rely on general knowledge, and invent no facts)",
+        "brief": job.brief.strip()
+        or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
+        "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
         "channel": channel.label,
