@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from common import ROOT, child_env, cli_command, git_describe, load_average, table
 from sections import write_section
 
 from content_gen import channels as registry
@@ -41,7 +42,6 @@ from content_gen.fake import FakeGemini, Seen
 from content_gen.pipeline.results import Job
 from content_gen.pipeline.session import Session
 
-ROOT = Path(__file__).resolve().parent.parent
 # Seconds per channel of the original, sequential pipeline.
 ORIGINAL = {"linkedin": 26.0, "newsletter": 37.0, "blog": 15.0}
 # Seconds per API call at --scale 1: the original timings scaled 1:20, and the plan call that
@@ -146,14 +146,6 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
-    """A markdown table; `align` has one letter per column, "r" for right-aligned."""
-    marks = ["---:" if (align[i : i + 1] == "r") else "---" for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 # --- child processes ---------------------------------------------------------------------------
 
 
@@ -242,37 +234,6 @@ def reported_rss_mb(child: Child) -> float:
         if line.startswith("bench-peak-rss-kib "):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def child_env(base_url: str | None = None) -> dict[str, str]:
-    """This environment minus every content-gen and Gemini setting, aimed at the fake.
-
-    PYTHONDONTWRITEBYTECODE is dropped too: with it, an editable install recompiles
-    content_gen from source in every process, which no ordinary installation does.
-    """
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CONTENT_GEN_")
-        and k
-        not in (
-            "GEMINI_API_KEY",
-            "GOOGLE_API_KEY",
-            "GOOGLE_GEMINI_BASE_URL",
-            "PYTHONDONTWRITEBYTECODE",
-        )
-    }
-    env["NO_PROXY"] = ",".join(filter(None, ["127.0.0.1,localhost", env.get("NO_PROXY")]))
-    if base_url:
-        env["GEMINI_API_KEY"] = "bench-not-a-key"
-        env["GOOGLE_GEMINI_BASE_URL"] = base_url
-    return env
-
-
-def cli_command() -> list[str]:
-    """The console script installed beside this interpreter, as a user would run it."""
-    script = Path(sys.executable).with_name("content-gen")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "content_gen"]
 
 
 # --- reading the fake's log --------------------------------------------------------------------
@@ -1128,27 +1089,6 @@ def render(ctx: Context, sections: list[Section], started: datetime, load: str) 
         for note in section.notes:
             lines += ["", note]
     return "\n".join(lines) + "\n"
-
-
-def git_describe() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"commit {out.stdout.strip()}"
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 # --- command line ------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -94,6 +96,18 @@ def clean_env() -> dict[str, str]:
     """os.environ without any content-gen or Gemini setting, for subprocesses."""
     drop = {*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"}
     return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def run_python(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a fresh process (a script, or -c code), with a clean environment."""
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(),
+        cwd=cwd,
+    )
 
 
 @pytest.fixture

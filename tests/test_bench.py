@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import clean_env
+from conftest import run_python
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| s| MiB| KiB|x)?(?: \(.*\))?")
@@ -35,14 +33,7 @@ def measured(section: str) -> list[str]:
 
 def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
-    proc = subprocess.run(
-        [sys.executable, str(BENCH), "--smoke", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=clean_env(),
-        cwd=tmp_path,
-    )
+    proc = run_python(str(BENCH), "--smoke", "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
 
     report = out.read_text(encoding="utf-8")

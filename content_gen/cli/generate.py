@@ -29,6 +29,7 @@ from .report import (
     progress_line,
     result_cells,
     totals_line,
+    warnings_note,
     width,
 )
 
@@ -142,13 +143,23 @@ def _print_progress(result: ChannelResult, run_dir: Path) -> None:
 def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     results = list(result.results.values())
     rows: list[tuple[str, ...]] = [
-        ("channel", "result", "score", "attempts", "tokens", "time", "file")
+        ("channel", "result", "score", "attempts", "tokens", "time", "warnings", "file")
     ]
-    rows += [(r.channel, *result_cells(r), r.file or "-") for r in results]
+    rows += [
+        (r.channel, *result_cells(r), str(len(r.warnings)) if r.file else "-", r.file or "-")
+        for r in results
+    ]
     print()
-    print_table(rows, left={0, 1, 6})
+    print_table(rows, left={0, 1, 7})
     print("\n" + totals_line(results, result.seconds, result.usage))
     print(_saved_line(result))
+    # What the rules still say about each saved piece (warnings never block): the count and
+    # the first, cut to the terminal; `content-gen check` lists them all.
+    limit = width(sys.stdout)
+    for r in results:
+        note = warnings_note(r)
+        if note is not None:
+            print(fit(clean(note), limit))
     for r in results:
         if r.status == "below_bar":
             print(

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _add_generate(commands)
+    _add_check(commands)
     _add_calendar(commands)
     _add_review(commands)
     return parser
@@ -106,6 +107,30 @@ def _add_generate(commands: Any) -> None:
     )
     _add_verbose(gen)
     gen.set_defaults(handler="generate:generate")
+
+
+def _add_check(commands: Any) -> None:
+    check = commands.add_parser(
+        "check",
+        help="check files against the rules the quality loop runs (no API call)",
+        description="Run the quality loop's rules on files in content-gen's own formats: the "
+        "linkedin.md, newsletter.md and blog.md that `generate` writes, or your edits of them. "
+        "Blocking problems and warnings are listed with their rule id and line.",
+        epilog="The channel comes from --channel or the file name (linkedin.md, "
+        "newsletter.md, blog.md, or NAME.<channel>.md). Exit codes: 0 no rule blocks "
+        "(warnings are printed), 1 some rule blocks, 2 some file cannot be used (each is "
+        "named with the reason) or a usage error.",
+    )
+    check.add_argument("files", metavar="FILE", type=Path, nargs="+", help="files to check")
+    check.add_argument(
+        "--channel",
+        metavar="NAME",
+        help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print the results as JSON instead of lines"
+    )
+    check.set_defaults(handler="check:check")
 
 
 def _add_calendar(commands: Any) -> None:

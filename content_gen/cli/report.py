@@ -155,5 +155,17 @@ def totals_line(results: Sequence[ChannelResult], seconds: float, usage: Usage) 
     )
 
 
+def warnings_note(result: ChannelResult) -> str | None:
+    """'- blog: 2 warnings left, first: blog.length (950 words; aim for 1,000-2,000)'."""
+    left = result.warnings
+    if not left or result.file is None:
+        return None
+    first = left[0]
+    return (
+        f"- {result.channel}: {plural(len(left), 'warning')} left, first: "
+        f"{first.rule} ({first.message})"
+    )
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"

@@ -16,7 +16,7 @@ from ..errors import LLMError, SourceError, UsageError
 from ..llm.seam import CallRecord, Usage
 from ..quality.claims import Evidence
 from ..quality.judge import Judgement, judgement_dict, mean_score, rank
-from ..quality.rules import Violation, blocking
+from ..quality.rules import Violation, blocking, warnings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -243,6 +243,12 @@ class ChannelResult:
     @property
     def usage(self) -> Usage:
         return sum((a.usage for a in self.attempts), Usage())
+
+    @property
+    def warnings(self) -> list[Violation]:
+        """The warnings the saved piece still has, in the order the rules report them."""
+        saved = next((a for a in self.attempts if a.number == self.best), None)
+        return warnings(saved.violations) if saved is not None else []
 
     def summary(self) -> ChannelResult:
         """The result without drafts, texts and judgements: what a long run keeps for its

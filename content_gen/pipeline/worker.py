@@ -189,7 +189,9 @@ def _make(
     draft = _call(rt, progress, request)
     progress.draft = draft
     progress.text = channel.render(draft, ctx)
-    progress.violations = tuple(channel.check(draft, ctx))
+    # Located in the file as it would be saved, so run.json's lines are the file's lines.
+    saved = mark_simulated(progress.text) if rt.simulated else progress.text
+    progress.violations = tuple(channel.check(draft, ctx, saved))
     if blocking(progress.violations):
         return
     judge_prompt = rt.prompts.render(
@@ -236,7 +238,9 @@ def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     ctx = rt.context
     return {
         "topic": job.topic,
-        "brief": job.brief.strip() or "(none: rely on general knowledge, and invent no facts)",
+        "brief": job.brief.strip()
+        or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
+        "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
         "channel": channel.label,
