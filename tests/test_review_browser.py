@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 from conftest import Sleeps
 from reviewing import TOPIC, serve, write_run
 
-from content_gen.fake import FAIL, FakeGemini
+from content_gen.fake import FAIL, PASS, FakeGemini
 from content_gen.review.server import ReviewServer
 from content_gen.storage import RunDir
 
@@ -29,11 +30,16 @@ except ImportError:  # the browser fixture fails in CI; on a laptop without it, 
     pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
 
 SECOND_TOPIC = "Writing a one-page project brief people actually read"
+#: How the fake's revised LinkedIn post opens.
+REVISED = "The first step is smaller than most teams think."
+#: The fake judge's mean score for a piece that passes.
+PASSED = round(statistics.fmean(PASS.values()), 3)
 
 
 @pytest.fixture
 def runs(env: FakeGemini, sleeps: Sleeps) -> list[Path]:
     older = write_run(sleeps, SECOND_TOPIC)
+    older = older.rename(older.with_name("2026-11-30-" + older.name[11:]))  # days apart
     env.scores("newsletter", FAIL)  # one piece with a revision, so attempts have a diff
     return [older, write_run(sleeps)]
 
@@ -82,7 +88,10 @@ def test_read_each_piece_as_its_reader_sees_it(
     first = page.locator("#runs > li.run").first
     expect(first).to_contain_text(TOPIC)  # the newest first
     expect(first.locator(".pieces > *")).to_have_count(3)
-    expect(first.locator(".pieces > a", has_text="newsletter")).to_contain_text("passed 4.50")
+    score = manifest(runs[1])["channels"]["newsletter"]["score"]
+    expect(first.locator(".pieces > a", has_text="newsletter")).to_contain_text(
+        f"passed {score:.2f}"
+    )
     expect(first.locator(".pieces .badge").first).to_have_text("new")
     page.screenshot(path=screenshots / "review-list.png", full_page=True)
 
@@ -106,7 +115,7 @@ def test_read_each_piece_as_its_reader_sees_it(
         "A four-week plan you can start on Monday"
     )
     expect(page.locator("#lead .lead-preheader")).not_to_be_empty()
-    expect(page.locator("#preview .email h2").first).to_have_text("What worked")
+    expect(page.locator("#preview .email h2").first).to_have_text("What to do")
     expect(page.locator("#preview")).not_to_contain_text("Subject:")
     attempts = page.locator("#attempts > li")
     expect(attempts).to_have_count(2)
@@ -195,23 +204,23 @@ def test_send_back_with_a_note_shows_progress_then_the_new_attempt(
 
     expect(page.locator("#flash")).to_contain_text(f"Attempt {attempts + 1} is in place")
     newest = page.locator("#attempts > li").first
-    expect(newest).to_contain_text(f"Attempt {attempts + 1} · revision · score 4.50")
+    expect(newest).to_contain_text(f"Attempt {attempts + 1} · revision · score {PASSED:.2f}")
     expect(newest).to_contain_text("Open with the story of the team of five")
-    expect(newest.locator("pre.diff .add")).to_contain_text("We tried this twice")
-    expect(page.locator("#preview")).to_contain_text("We tried this twice before it worked.")
+    expect(newest.locator("pre.diff .add")).to_contain_text(REVISED)
+    expect(page.locator("#preview")).to_contain_text(REVISED)
     page.screenshot(path=screenshots / "review-revised.png", full_page=True)
 
     revise = [r for r in env.requests if r.step == "revise" and r.channel == "linkedin"]
     assert "Open with the story of the team of five" in revise[-1].prompt
     record = manifest(run)["channels"]["linkedin"]
     assert len(record["attempts"]) == attempts + 1
-    assert record["best_attempt"] == attempts + 1 and record["score"] == 4.5
+    assert record["best_attempt"] == attempts + 1 and record["score"] == PASSED
     assert record["attempts"][-1]["note"] == "Open with the story of the team of five"
     assert record["review"]["state"] == "sent_back"
     kept = record["review"]["history"][-1]["kept"]
     assert (run / kept).read_text(encoding="utf-8") == before  # the previous version is kept
     text = (run / "linkedin.md").read_text(encoding="utf-8")
-    assert text != before and "We tried this twice before it worked." in text
+    assert text != before and REVISED in text
     assert RunDir(run).saved("linkedin") is not None  # a calendar run would adopt it
 
 
