@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import channels as registry
 from ..channels.base import ChannelContext, mark_simulated
 from ..errors import UsageError
+from ..quality.rules import in_order
 from ..storage import json_object
 from .state import label, review_of
 from .views import DiffLine, View, diff, scores, view
@@ -40,9 +41,8 @@ def read(channel: str, text: str, ctx: ChannelContext) -> Reading:
         draft = spec.read(text)
     except UsageError as exc:  # FormatError among them: the page shows why, and the text
         return Reading(None, [], view(channel, text, None, str(exc)))
-    found = spec.check(draft, ctx, text)
-    ordered = sorted(found, key=lambda v: (v.level != "block", v.line or 0, v.column or 0))
-    return Reading(draft, [v.as_dict() for v in ordered], view(channel, text, draft))
+    found = in_order(spec.check(draft, ctx, text))
+    return Reading(draft, [v.as_dict() for v in found], view(channel, text, draft))
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,8 @@ def make_app(
     its send-backs written with them, its review state copied to `ledger` if there is one."""
     from .sendback import Reviser
 
-    ctx = ChannelContext(
-        postal_address=settings.postal_address,
-        blog_min_words=settings.blog_min_words,
-        blog_max_words=settings.blog_max_words,
-    )
-    return App(folder, Desk(ledger), Reviser(settings, offline=offline, sleep=sleep), ctx)
+    reviser = Reviser(settings, offline=offline, sleep=sleep)
+    return App(folder, Desk(ledger), reviser, ChannelContext.of(settings))
 
 
 class App:
