@@ -366,3 +366,18 @@ def test_command_errors_are_one_line(run: Path, capsys) -> None:
     assert err.count("\n") == 1 and f"port {port} is in use" in err
     with pytest.raises(SystemExit):
         main(["review", "--port", "70000"])
+
+
+def test_review_help_loads_no_web_stack(tmp_path: Path) -> None:
+    probe = (
+        "import contextlib, io, sys\n"
+        "from content_gen.cli import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['review', '--help'])\n"
+        "heavy = ('jinja2', 'markdown_it', 'pydantic', 'google.genai', 'http.server')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stderr
