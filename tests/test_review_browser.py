@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_read_each_piece_as_its_reader_sees_it(
         f"passed {score:.2f}"
     )
     expect(first.locator(".pieces .badge").first).to_have_text("new")
-    page.screenshot(path=screenshots / "review-list.png", full_page=True)
+    page.locator("main").screenshot(path=screenshots / "review-list.png")
 
     open_piece(page, server, runs[1], "linkedin")
     post = page.locator("#preview .feed-post")
@@ -182,6 +183,9 @@ def test_edit_see_a_rule_warn_save_approve_copy_download(
     assert download.value.suggested_filename == f"{run.name}-linkedin.md"
     assert Path(download.value.path()).read_text(encoding="utf-8") == text
 
+    page.goto(server.url)
+    expect(page.locator("#runs a.review-approved")).to_have_count(1)
+    page.locator("main").screenshot(path=screenshots / "review-list-reviewed.png")
     page.goto(server.url + "?state=approved")
     expect(page.locator("#runs > li.run")).to_have_count(1)
     expect(page.locator("#runs a.review-approved")).to_contain_text("linkedin")
@@ -193,12 +197,15 @@ def test_send_back_with_a_note_shows_progress_then_the_new_attempt(
     run = runs[1]
     before = (run / "linkedin.md").read_text(encoding="utf-8")
     attempts = len(manifest(run)["channels"]["linkedin"]["attempts"])
-    env.latency = 0.4  # long enough to see the progress
+    env.latency = 0.6  # long enough to see the progress
     open_piece(page, server, run, "linkedin")
     page.locator("#note").fill("Open with the story of the team of five")
     page.locator("#send-back").click()
     expect(page.locator("#job")).to_be_visible()
-    expect(page.locator("#job-message")).to_have_text("Revising with your note")
+    # The page polls four times a second: it shows the revision, the judge, or both.
+    expect(page.locator("#job-message")).to_have_text(
+        re.compile("Revising with your note|The judge is reading it")
+    )
     expect(page.locator("#review")).to_have_text("sent back")
     page.screenshot(path=screenshots / "review-progress.png", full_page=True)
 

@@ -187,6 +187,8 @@ class Score:
     criterion: str
     score: int
     evidence: str
+    #: What the judge made of the evidence, in a sentence.
+    critique: str
     fix: str
 
 
@@ -195,6 +197,7 @@ def scores(judge: Any) -> list[Score]:
     if not isinstance(judge, dict) or not isinstance(judge.get("scores"), dict):
         return []
     found, fixes = json_object(judge.get("evidence")), json_object(judge.get("fixes"))
+    critiques = json_object(judge.get("critique"))
     names = [c for c in CRITERIA if c in judge["scores"]]
     names += [c for c in judge["scores"] if c not in names]
     return [
@@ -202,6 +205,7 @@ def scores(judge: Any) -> list[Score]:
             name.replace("_", " "),
             int(judge["scores"][name]),
             _quotes(found.get(name)),
+            str(critiques.get(name) or ""),
             str(fixes.get(name) or ""),
         )
         for name in names
