@@ -381,3 +381,11 @@ def test_review_help_loads_no_web_stack(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_topic_is_shown_as_text_in_the_list(server: ReviewServer, run: Path) -> None:
+    manifest = json.loads((run / "run.json").read_text())
+    manifest["topic"] = '<script>alert("topic")</script>'
+    (run / "run.json").write_text(json.dumps(manifest))
+    body = request(server, f"/{server.token}/")[1]
+    assert b"<script>alert" not in body and b"&lt;script&gt;alert(&#34;topic&#34;)" in body

@@ -39,11 +39,11 @@ def review(args: argparse.Namespace, sleep: Sleep) -> int:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {args.port} is in use; choose another with --port") from None
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
-    rows = folder.rows()  # read every run.json now: the first view is then as fast as the next
+    count = app.warm()
     if folder.calendar is not None:
-        what = f"{len(rows)} entries of {shown(folder.calendar.path)}"
+        what = f"{count} entries of {shown(folder.calendar.path)}"
     else:
-        what = f"{len(rows)} run{'' if len(rows) == 1 else 's'} in {shown(folder.root)}"
+        what = f"{count} run{'' if count == 1 else 's'} in {shown(folder.root)}"
     print(f"Reviewing {what}", flush=True)
     print(f"  {server.url}", flush=True)
     print("Anyone with this address can change the pieces: keep it to yourself.", flush=True)

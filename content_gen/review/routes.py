@@ -13,6 +13,7 @@ that changed since is refused with 409, so two tabs cannot undo each other's wor
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,8 +87,17 @@ class App:
         )
         self.templates.filters["label"] = label
         self.templates.filters["url"] = lambda s: quote(str(s), safe="")
+        # A row is frozen data: the same row renders the same, so each is rendered once.
+        macro = self.templates.get_template("row.html").module.row  # type: ignore[attr-defined]
+        self.templates.globals["render_row"] = functools.lru_cache(maxsize=8192)(macro)
         # Static files are read once: they never change while the page runs.
         self.static = {name: (HERE / "static" / name).read_bytes() for name in STATIC}
+
+    def warm(self) -> int:
+        """Read every run.json and render every row now, before the address is shown: the
+        first view is then as fast as the next. Returns how many runs (or entries) there are."""
+        self.get([], {}, base="/")
+        return len(self.folder.rows())
 
     def close(self) -> None:
         self.reviser.close()  # a revision still running stops at its next request

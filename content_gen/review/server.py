@@ -52,7 +52,7 @@ class ReviewServer(ThreadingHTTPServer):
 
     def start(self) -> ReviewServer:
         """Serve on a thread (tests; the command serves on its main thread)."""
-        self.app.folder.rows()  # warm the row cache: the first view is as fast as the next
+        self.app.warm()
         # A short poll: shutdown() returns within 50 ms, not the default 500.
         self._thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
