@@ -19,15 +19,15 @@ from typing import Any
 
 try:
     import fcntl
-except ImportError:  # not on Windows: there, only this process's threads are kept apart
+except ImportError:  # Windows: there, only this process's threads are kept apart
     fcntl = None  # type: ignore[assignment]
 
 from .errors import UsageError
 
 SLUG_MAX = 60
 _TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$")
-# flock keeps processes apart; within one process a thread lock per directory does it, since
-# two threads' flock calls on one file only block each other through separate descriptors.
+# A lock per run directory for this process's threads, so they wait here rather than in flock
+# (which keeps processes apart), and where there is no flock at all.
 _thread_locks: dict[Path, threading.Lock] = {}
 _thread_locks_guard = threading.Lock()
 

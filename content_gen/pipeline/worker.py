@@ -129,7 +129,7 @@ def run_attempt(
 ) -> Attempt:
     """Make attempt `number` and record it in `tally`, even if one of its calls fails.
 
-    It revises the best attempt in `tally` if there is one, told to fix its rule problems and
+    It revises the best attempt in `tally` if there is one, told to fix what blocks it and
     `fixes` (by default, the judge's fixes for its weak criteria).
     """
     started = rt.clock()
@@ -188,17 +188,18 @@ def _make(
     )
     draft = _call(rt, progress, request)
     progress.draft = draft
-    progress.text = channel.render(draft, ctx)
+    piece = progress.text = channel.render(draft, ctx)
     # Located in the file as it would be saved, so run.json's lines are the file's lines.
-    saved = mark_simulated(progress.text) if rt.simulated else progress.text
-    progress.violations = tuple(channel.check(draft, ctx, saved))
+    progress.violations = tuple(
+        channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)
+    )
     if blocking(progress.violations):
         return
     judge_prompt = rt.prompts.render(
         "judge.md",
         variables
         | {
-            "piece": progress.text,
+            "piece": piece,
             "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
         },
     )

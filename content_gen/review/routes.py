@@ -27,7 +27,7 @@ import jinja2
 from ..channels.base import ChannelContext
 from .actions import Change, Conflict, Desk, Gone
 from .jobs import Busy, Jobs
-from .model import Folder, Piece
+from .model import PIECE_MAX_BYTES, Folder, Piece
 from .pages import piece_context, read
 from .state import STATES, label
 
@@ -179,7 +179,10 @@ class App:
             if action == "unapprove":
                 return _changed(self.desk.unapprove(run_dir, channel, seen))
             if action == "save":
-                return _changed(self.desk.save(run_dir, channel, seen, _text(body, "text")))
+                text = _text(body, "text")
+                if len(text.encode()) > PIECE_MAX_BYTES:
+                    raise HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the piece is too long")
+                return _changed(self.desk.save(run_dir, channel, seen, text))
             if action == "send-back":
                 note = " ".join(_text(body, "note").split())
                 if not note or len(note) > NOTE_MAX_CHARS:
@@ -192,6 +195,9 @@ class App:
             raise HTTPError(HTTPStatus.CONFLICT, str(exc)) from None
         except Gone as exc:
             raise HTTPError(HTTPStatus.NOT_FOUND, str(exc)) from None
+        except OSError as exc:  # a full disk, a folder gone read-only: nothing was half-written
+            message = f"could not save in {run}: {exc.strerror or exc}"
+            raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, message) from None
         raise HTTPError(HTTPStatus.NOT_FOUND, "not found")
 
     def _send_back(self, piece: Piece, seen: str, note: str) -> Response:
