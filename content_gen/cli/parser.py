@@ -332,7 +332,7 @@ def _max_topics(text: str) -> int:
 
 def _port(text: str) -> int:
     if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, not {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535 (0: any), not {text!r}")
     return int(text)
 
 
