@@ -111,7 +111,9 @@ def measure(root: Path, loads: int) -> dict[str, Any]:
             browser.close()
     finally:
         server.close()
-    best = min(timings, key=lambda t: t["load"])
+    # Each figure's best of the loads: a stall in one (another process, Playwright's own
+    # round trips) is the machine's, not the page's.
+    best = {name: min(t[name] for t in timings) for name in ("load", "wall", "ttfb")}
     return {
         "warm": warm,
         "server": statistics.median(server_ms),
@@ -124,23 +126,25 @@ def measure(root: Path, loads: int) -> dict[str, Any]:
 
 def report(runs: int, found: dict[str, Any], took: float) -> str:
     best, timings = found["best"], found["timings"]
-    verdict = "pass" if best["load"] < AIM_MS and best["wall"] < AIM_MS else "**miss**"
+    verdicts = {n: "pass" if best[n] < AIM_MS else "**miss**" for n in ("load", "wall")}
     loads = ", ".join(f"{t['load']:.0f}" for t in timings)
+    walls = ", ".join(f"{t['wall']:.0f}" for t in timings)
     rows = [
         (
             f"list of {found['rows']} runs: navigation start to `load`, best of {len(timings)}",
             f"{best['load']:.0f} ms",
             f"< {AIM_MS} ms",
-            verdict,
+            verdicts["load"],
         ),
         (
-            "the same, `page.goto()` to `load` as the test sees it",
+            f"the same, `page.goto()` to `load` as the test sees it, best of {len(timings)}",
             f"{best['wall']:.0f} ms",
             f"< {AIM_MS} ms",
-            verdict,
+            verdicts["wall"],
         ),
-        ("time to first byte of that load", f"{best['ttfb']:.0f} ms", "-", "-"),
+        ("time to first byte, best of the loads", f"{best['ttfb']:.0f} ms", "-", "-"),
         (f"the {len(timings)} loads (navigation start to `load`)", f"{loads} ms", "-", "-"),
+        (f"the {len(timings)} loads (`page.goto()` to `load`)", f"{walls} ms", "-", "-"),
         (
             "server: listing and rendering the page, median of 5",
             f"{found['server']:.1f} ms",
