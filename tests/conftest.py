@@ -206,3 +206,54 @@ def web() -> Iterator[WebServer]:
     server = WebServer()
     yield server
     server.stop()
+
+
+# --- the review page in a real browser ---------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    # --headless comes from headless=True. As root, Chromium will not start without --no-sandbox.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these, Chromium keeps dialling Google's hosts, which a closed network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (never `playwright install`'s own browsers).
+
+    Missing, it skips the browser tests on a developer's machine but fails them in CI, where
+    .ci/run installs it: a broken install step must not turn into a green run.
+    """
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "playwright is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: .ci/run should have installed it")
+        pytest.skip(missing)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests put a screenshot of each view: $REVIEW_SCREENSHOTS (relative to
+    where pytest was started), or a temporary folder. They are for a reviewer to look at."""
+    wanted = os.environ.get("REVIEW_SCREENSHOTS")
+    start = request.config.invocation_params.dir
+    path = start / wanted if wanted else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

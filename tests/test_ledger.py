@@ -216,20 +216,27 @@ def test_an_unusable_location_is_a_usage_error(tmp_path: Path) -> None:
         Ledger.open(tmp_path / "file" / "ledger.sqlite")
 
 
-def test_a_ledger_from_an_older_version_is_brought_up_to_date(path: Path) -> None:
+def old_ledger(path: Path, version: int) -> None:
+    """A ledger as content-gen left it at schema `version`, with one done row."""
     from content_gen.schedule import schema
 
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     old = sqlite3.connect(path)
     old.execute(schema._VERSION_1)
+    for step in schema.STEPS[: version - 1]:
+        step(old)
     old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    old.execute("PRAGMA user_version = 1")
+    old.execute(f"PRAGMA user_version = {version}")
     old.execute(
         "INSERT INTO work (entry_key, channel, entry_date, topic, status) "
         "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done')"
     )
     old.commit()
     old.close()
+
+
+def test_a_ledger_from_an_older_version_is_brought_up_to_date(path: Path) -> None:
+    old_ledger(path, 1)
 
     with Ledger.open(path) as ledger:
         work = ledger.work()
@@ -239,3 +246,13 @@ def test_a_ledger_from_an_older_version_is_brought_up_to_date(path: Path) -> Non
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("SELECT ledger_id FROM work").fetchone()[0] == identity
+
+
+def test_a_ledger_from_before_review_gets_the_column_and_keeps_its_rows(path: Path) -> None:
+    old_ledger(path, 2)  # the last version without the review column
+
+    with Ledger.open(path) as ledger:
+        assert ledger.work()[("k", "blog")].review is None
+        assert ledger.set_review("k", "blog", "approved")
+        assert not ledger.set_review("k", "linkedin", "approved")  # no such row: none made
+        assert ledger.work()[("k", "blog")].review == "approved"

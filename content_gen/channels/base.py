@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..config import Settings
     from ..quality.claims import Evidence
     from ..quality.rules import Violation
 
@@ -30,6 +31,16 @@ class ChannelContext:
     evidence: Evidence | None = None
     #: (id, title, origin) of the sources, for the references a piece lists.
     sources: tuple[tuple[str, str, str], ...] = ()
+
+    @classmethod
+    def of(cls, settings: Settings) -> ChannelContext:
+        """What the settings say to every channel: the loop, `check` and the review page
+        read a piece with the same postal address and blog length."""
+        return cls(
+            postal_address=settings.postal_address,
+            blog_min_words=settings.blog_min_words,
+            blog_max_words=settings.blog_max_words,
+        )
 
 
 @dataclass(frozen=True)

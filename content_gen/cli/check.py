@@ -90,12 +90,7 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 
     if args.channel is not None:
         registry.get(args.channel.strip().lower())  # an unknown name is a usage error
-    settings = load_settings({})
-    ctx = registry.ChannelContext(
-        postal_address=settings.postal_address,
-        blog_min_words=settings.blog_min_words,
-        blog_max_words=settings.blog_max_words,
-    )
+    ctx = registry.ChannelContext.of(load_settings({}))
     totals = _Totals([check_file(path, args.channel, ctx) for path in args.files])
     if args.json:
         print(
@@ -131,15 +126,9 @@ def check_file(path: Path, channel: str | None, ctx: ChannelContext) -> FileResu
         draft = spec.read(text)
     except FormatError as exc:
         return FileResult(path, name, error=f"not a {name} file: {exc}")
-    return FileResult(path, name, tuple(_in_order(spec.check(draft, ctx, text))))
+    from ..quality.rules import in_order
 
-
-def _in_order(violations: list[Violation]) -> list[Violation]:
-    """Blocking problems first, then by place in the file; unplaced ones last of their level."""
-    return sorted(
-        violations,
-        key=lambda v: (v.level != "block", v.line is None, v.line or 0, v.column or 0),
-    )
+    return FileResult(path, name, tuple(in_order(spec.check(draft, ctx, text))))
 
 
 def _print_lines(totals: _Totals) -> None:

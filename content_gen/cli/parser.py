@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_generate(commands)
     _add_check(commands)
     _add_calendar(commands)
+    _add_review(commands)
     return parser
 
 
@@ -217,6 +218,45 @@ def _add_calendar(commands: Any) -> None:
     status.set_defaults(handler="calendar:status")
 
 
+def _add_review(commands: Any) -> None:
+    review = commands.add_parser(
+        "review",
+        help="read, edit, approve or send back the pieces in a local web page",
+        description="Start a web page on this machine (127.0.0.1 only) that lists every run "
+        "newest first and shows each piece as its reader will see it, with its scores, rule "
+        "warnings, attempts and cost: edit it, approve it, or send it back with a note for one "
+        "more revision. It prints the page's address (with its private token) and opens it; "
+        "Ctrl-C stops it.",
+        epilog="Review state is kept in each run's run.json (and for calendar entries in the "
+        "ledger): a calendar run never rewrites an approved or edited piece without --force.",
+    )
+    review.add_argument(
+        "path",
+        metavar="PATH",
+        type=Path,
+        nargs="?",
+        help="an output folder, one run directory, or a calendar (default: the output folder)",
+    )
+    _add_ledger_options(review)
+    review.add_argument(
+        "--port",
+        metavar="N",
+        type=_port,
+        default=0,
+        help="the port to listen on (default: a free one)",
+    )
+    review.add_argument(
+        "--no-browser", action="store_true", help="print the address without opening a browser"
+    )
+    _add_today(review)
+    review.add_argument(
+        "--offline",
+        action="store_true",
+        help="send pieces back to the built-in simulated Gemini (no key, no network)",
+    )
+    review.set_defaults(handler="review:review")
+
+
 def _add_calendar_file(parser: argparse.ArgumentParser) -> None:
     """The calendar, as `FILE` or `--calendar FILE`: the same in check, run and status."""
     parser.add_argument(
@@ -287,6 +327,12 @@ def _max_topics(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a whole number from 1 to {MAX_TOPICS}, not {text!r}"
         )
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535 (0: any), not {text!r}")
     return int(text)
 
 

@@ -89,6 +89,8 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
+    #: The draft as its file would hold it: the review page diffs each attempt against the last.
+    text: str | None = None
 
     @property
     def blocked(self) -> bool:
@@ -114,6 +116,7 @@ class Attempt:
             "tokens": self.usage.as_dict(),
             "seconds": round(self.seconds, 3),
             "calls": [c.as_dict() for c in self.calls],
+            "text": self.text,
         }
 
 
@@ -248,8 +251,9 @@ class ChannelResult:
         return warnings(saved.violations) if saved is not None else []
 
     def summary(self) -> ChannelResult:
-        """The result without drafts and judgements: what a long run keeps for its summary."""
-        attempts = tuple(replace(a, draft=None, judgement=None) for a in self.attempts)
+        """The result without drafts, texts and judgements: what a long run keeps for its
+        summary."""
+        attempts = tuple(replace(a, draft=None, judgement=None, text=None) for a in self.attempts)
         return replace(self, attempts=attempts)
 
     def as_dict(self) -> dict[str, Any]:

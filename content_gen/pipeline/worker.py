@@ -7,6 +7,7 @@ failure cannot reach another.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,12 +60,12 @@ def run_channel(
     """The quality loop for one channel. Returns a result; never raises."""
     tally = tally or Tally()
     started = rt.clock()
-    ctx = replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+    ctx = job_context(rt, job)
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
         for number in range(1, rt.max_revisions + 2):
-            attempt = _run_attempt(channel, job, rt, ctx, number, tally)
+            attempt = run_attempt(channel, job, rt, ctx, number, tally)
             attempts = tally.attempts()
             if attempt.passed:
                 stop_reason = "passed"
@@ -112,17 +113,32 @@ def run_channel(
     return ChannelRun(replace(result, sha256=staged.sha256, claims_used=used), staged)
 
 
-def _run_attempt(
-    channel: Channel, job: Job, rt: Runtime, ctx: ChannelContext, number: int, tally: Tally
+def job_context(rt: Runtime, job: Job) -> ChannelContext:
+    """What the channel's rules and renderer know of this job: its day, evidence and sources."""
+    return replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+
+
+def run_attempt(
+    channel: Channel,
+    job: Job,
+    rt: Runtime,
+    ctx: ChannelContext,
+    number: int,
+    tally: Tally,
+    fixes: Sequence[str] | None = None,
 ) -> Attempt:
-    """Make attempt `number` and record it in `tally`, even if one of its calls fails."""
+    """Make attempt `number` and record it in `tally`, even if one of its calls fails.
+
+    It revises the best attempt in `tally` if there is one, told to fix what blocks it and
+    `fixes` (by default, the judge's fixes for its weak criteria).
+    """
     started = rt.clock()
     progress = Progress(number, started)
     best = _best(tally.attempts())
     tally.begin(progress)
     tag = job.log_tag(channel.name)
     try:
-        _make(channel, job, rt, ctx, progress, best, tag, tally.meter)
+        _make(channel, job, rt, ctx, progress, best, tag, tally.meter, fixes)
     finally:
         attempt = progress.freeze(rt.clock() - started)
         tally.end(attempt)
@@ -147,6 +163,7 @@ def _make(
     best: Attempt | None,
     tag: str,
     meter: Meter,
+    fixes: Sequence[str] | None = None,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
     variables = _variables(channel, job, rt)
@@ -154,7 +171,8 @@ def _make(
         prompt = rt.prompts.render(channel.prompt("writer"), variables)
         step = "draft"
     else:
-        fixes = rt.bar.fixes(best.judgement) if best.judgement else []
+        if fixes is None:
+            fixes = rt.bar.fixes(best.judgement) if best.judgement else []
         prompt = rt.prompts.render(
             channel.prompt("reviser"),
             variables
@@ -170,7 +188,7 @@ def _make(
     )
     draft = _call(rt, progress, request)
     progress.draft = draft
-    piece = channel.render(draft, ctx)
+    piece = progress.text = channel.render(draft, ctx)
     # Located in the file as it would be saved, so run.json's lines are the file's lines.
     progress.violations = tuple(
         channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)

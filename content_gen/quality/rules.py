@@ -50,6 +50,14 @@ def warnings(violations: Iterable[Violation]) -> list[Violation]:
     return [v for v in violations if v.level == "warn"]
 
 
+def in_order(violations: Iterable[Violation]) -> list[Violation]:
+    """Blocking problems first, then by place in the file; unplaced ones last of their level."""
+    return sorted(
+        violations,
+        key=lambda v: (v.level != "block", v.line is None, v.line or 0, v.column or 0),
+    )
+
+
 def locate(violations: Sequence[Violation], text: str) -> list[Violation]:
     """The violations with line and column of their excerpt in `text` (the published piece).
 

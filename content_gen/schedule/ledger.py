@@ -189,19 +189,21 @@ class Ledger:
         simulated: bool,
         redo_before: str | None,
         on_disk: Callable[[str], bool] = lambda channel: True,
+        kept: Callable[[str], bool] = lambda channel: False,
     ) -> bool:
         """Whether a run should (re)write this channel.
 
-        Done stays done, unless it was simulated and this run is real, or its piece is no longer
-        on disk (`on_disk(channel)`: the files are the truth), or `redo_before` (the start of a
-        --force run) is later than when it was done: a forced run redoes each channel once,
-        however many forced runs overlap.
+        Done stays done, unless it was simulated and this run is real (and no person approved
+        or edited it: `kept(channel)`), or its piece is no longer on disk (`on_disk(channel)`:
+        the files are the truth), or `redo_before` (the start of a --force run) is later than
+        when it was done: a forced run redoes each channel once, however many forced runs
+        overlap.
         """
         if work is None or work.status in (WorkStatus.PENDING, WorkStatus.FAILED):
             return True
         if work.status == WorkStatus.RUNNING:
             return self._owner_gone(work)
-        if work.simulated and not simulated:
+        if work.simulated and not simulated and not kept(work.channel):
             return True
         if not on_disk(work.channel):
             return True
@@ -223,6 +225,7 @@ class Ledger:
         simulated: bool = False,
         redo_before: str | None = None,
         on_disk: Callable[[str], bool] = lambda channel: True,
+        kept: Callable[[str], bool] = lambda channel: False,
     ) -> list[str]:
         """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
         claimed = []
@@ -237,6 +240,7 @@ class Ledger:
                     simulated=simulated,
                     redo_before=redo_before,
                     on_disk=on_disk,
+                    kept=kept,
                 ):
                     continue
                 db.execute(
@@ -283,7 +287,7 @@ class Ledger:
                     status = ?, result = ?, simulated = ?, attempts = ?, score = ?,
                     file = coalesce(?, file), calls = calls + ?,
                     prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,
-                    total_tokens = total_tokens + ?, error = ?, error_kind = ?,
+                    total_tokens = total_tokens + ?, error = ?, error_kind = ?, review = ?,
                     owner_run = NULL, owner_pid = NULL, owner_host = NULL, lease_until = NULL,
                     finished_at = ?
                 WHERE entry_key = ? AND channel = ? AND owner_run = ?
@@ -301,11 +305,24 @@ class Ledger:
                     outcome.total_tokens,
                     outcome.error,
                     outcome.error_kind,
+                    outcome.review,
                     self.now(),
                     entry.key,
                     channel,
                     owner.run_id,
                 ),
+            )
+
+    def set_review(self, entry_key: str, channel: str, review: str | None) -> bool:
+        """Record a person's review of a done piece (the review page, after run.json); returns
+        whether the ledger has that entry x channel."""
+        with self._write() as db:
+            return (
+                db.execute(
+                    "UPDATE work SET review = ? WHERE entry_key = ? AND channel = ?",
+                    (review, entry_key, channel),
+                ).rowcount
+                > 0
             )
 
     def release(self, owner: Owner, reason: str) -> int:

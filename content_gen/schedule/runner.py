@@ -23,8 +23,9 @@ from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
 from ..pipeline.session import Session
+from ..review.state import NEW, kept, state_of
 from ..sources import Confinement, Source, load_sources
-from ..storage import RunDir, remove_orphans
+from ..storage import RunDir, json_object, remove_orphans
 from .calendar import Calendar, Entry
 from .ledger import Ledger
 from .work import Outcome, Owner, Work, WorkStatus
@@ -207,6 +208,7 @@ class _Runner:
                 simulated=self.simulated,
                 redo_before=self.redo_before,
                 on_disk=on_disk.__contains__,
+                kept=lambda channel: kept(on_disk.get(channel)),
             )
             for c in entry.channels
         )
@@ -226,12 +228,19 @@ class _Runner:
         ]
 
     def _on_disk(self, entry: Entry) -> dict[str, dict[str, Any]]:
-        """The entry's channels whose pieces are saved in its run directory, by run.json."""
+        """The entry's channels whose pieces are saved in its run directory, by run.json.
+
+        A real run rewrites what the simulator wrote, except the pieces a person approved or
+        edited on the review page: those are theirs.
+        """
         run_dir = RunDir(self.session.settings.output_dir / entry.directory)
         manifest = run_dir.read_manifest()
-        if manifest is None or (manifest.get("simulated") and not self.simulated):
+        if manifest is None:
             return {}
-        return {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+        saved = {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+        if manifest.get("simulated") and not self.simulated:
+            return {c: r for c, r in saved.items() if kept(r)}
+        return saved
 
     def run_entry(self, entry: Entry) -> EntryRun:
         outcome = EntryRun(entry)
@@ -246,6 +255,7 @@ class _Runner:
             simulated=self.simulated,
             redo_before=self.redo_before,
             on_disk=lambda channel: channel in self._on_disk(entry),
+            kept=lambda channel: kept(self._on_disk(entry).get(channel)),
         )
         work = self.ledger.work(entry.key)
         outcome.held = tuple(
@@ -330,9 +340,9 @@ class _Runner:
 
 def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
     """A piece found saved on disk, as the ledger records it: done, with what it cost."""
-    found = record.get("usage")
-    usage: dict[str, Any] = found if isinstance(found, dict) else {}
+    usage = json_object(record.get("usage"))
     path = session.settings.output_dir / entry.directory / str(record["file"])
+    review = state_of(record)
     return Outcome(
         status=WorkStatus.DONE,
         result=str(record.get("status") or Status.PASSED),
@@ -343,6 +353,7 @@ def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
         prompt_tokens=int(usage.get("prompt_tokens", 0)),
         output_tokens=int(usage.get("output_tokens", 0)),
         total_tokens=int(usage.get("total_tokens", 0)),
+        review=None if review == NEW else review,
     )
 
 

@@ -53,8 +53,14 @@ def _identity(db: sqlite3.Connection) -> None:
     db.execute("UPDATE work SET ledger_id = ?", (identity,))
 
 
+def _review(db: sqlite3.Connection) -> None:
+    """3: the review state a person gave a done piece (approved, edited, sent_back; NULL is
+    new), copied from its run.json by the review page, so SQL and `calendar status` see it."""
+    db.execute("ALTER TABLE work ADD COLUMN review TEXT")
+
+
 #: STEPS[n] takes a ledger from version n + 1 to n + 2.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review]
 SCHEMA_VERSION = 1 + len(STEPS)
 
 
