@@ -2,7 +2,9 @@
 
 ContentGenError
 ├── UsageError            bad input or configuration; caught before any API call (exit 2)
-│   └── PromptError       a prompt template is missing or uses an unknown variable
+│   ├── PromptError       a prompt template is missing or uses an unknown variable
+│   ├── SourceError       a source file or page cannot be read (nothing was paid for it)
+│   └── FormatError       a file is not in its channel's format (`check`)
 ├── LLMError              a model call failed for good; fails one channel
 │   ├── PermanentAPIError 400/403/404: retrying cannot help
 │   ├── TransientAPIError 429/5xx, timeouts, dropped connections: retried, then raised
@@ -26,6 +28,14 @@ class UsageError(ContentGenError):
 
 class PromptError(UsageError):
     """A prompt template cannot be loaded or rendered."""
+
+
+class SourceError(UsageError):
+    """A source (a file or a web page the pieces are written from) cannot be read."""
+
+
+class FormatError(UsageError):
+    """A file handed to `check` is not in the format its channel writes."""
 
 
 class LLMError(ContentGenError):

@@ -23,44 +23,47 @@ OUTSIDE_HINT = (
 )
 
 
-def read_bytes(path: Path, *, label: str, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file; UsageError (one line) for anything else."""
+def read_bytes(path: Path, *, label: str, limit: int, name: str | None = None) -> bytes:
+    """At most `limit` bytes of a regular file; UsageError (one line) for anything else.
+
+    Messages name the file as `name`, or else as "<label> <path>"."""
+    name = name or f"{label} {path}"
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise UsageError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{label} {path} is {_kind(info.st_mode)}, not a regular file")
+            raise UsageError(f"{name} is {_kind(info.st_mode)}, not a regular file")
         if info.st_size > limit:
-            raise UsageError(_too_big(label, path, info.st_size, limit))
+            raise UsageError(_too_big(name, info.st_size, limit))
         chunks, total = [], 0
         while total <= limit:
             try:
                 chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
             except OSError as exc:
-                raise UsageError(f"cannot read {label} {path}: {exc.strerror or exc}") from None
+                raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:  # it grew, or it is a file whose size the system does not report
-            raise UsageError(_too_big(label, path, total, limit, more=True))
+            raise UsageError(_too_big(name, total, limit, more=True))
         return b"".join(chunks)
     finally:
         os.close(fd)
 
 
-def read_text(path: Path, *, label: str, limit: int) -> str:
+def read_text(path: Path, *, label: str, limit: int, name: str | None = None) -> str:
     """A regular file's UTF-8 text (a byte-order mark is dropped), read as `read_bytes` does."""
-    data = read_bytes(path, label=label, limit=limit)
+    data = read_bytes(path, label=label, limit=limit, name=name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"{label} {path} is not UTF-8 text (line {line})") from None
+        raise UsageError(f"{name or f'{label} {path}'} is not UTF-8 text (line {line})") from None
 
 
 def confine(path: Path, root: Path, *, label: str, hint: str) -> Path:
@@ -87,6 +90,6 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def _too_big(label: str, path: Path, size: int, limit: int, *, more: bool = False) -> str:
+def _too_big(name: str, size: int, limit: int, *, more: bool = False) -> str:
     shown = f"over {limit:,}" if more else f"{size:,}"
-    return f"{label} {path} is {shown} bytes; the maximum is {limit:,}"
+    return f"{name} is {shown} bytes; the maximum is {limit:,}"

@@ -27,17 +27,31 @@ def default_prompts_dir() -> Path:
 
 
 class PromptLibrary:
-    """Loads templates from one directory, once each, and renders them strictly."""
+    """Loads templates from one directory, once each, and renders them strictly.
 
-    def __init__(self, root: Path) -> None:
+    With a `fallback` directory, a template the first one does not have is taken from it:
+    a user's own prompts folder may hold only the templates they changed (and keeps working
+    when a new version of the tool adds a template).
+    """
+
+    def __init__(self, root: Path, fallback: Path | None = None) -> None:
         self.root = root
+        self.fallback = fallback
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, prompts_dir: Path | None) -> PromptLibrary:
+        """The user's templates (CONTENT_GEN_PROMPTS_DIR) over the bundled ones, or the bundled."""
+        bundled = default_prompts_dir()
+        return cls(prompts_dir, bundled) if prompts_dir else cls(bundled)
 
     def text(self, name: str) -> str:
         with self._lock:
             if name not in self._cache:
                 path = self.root / name
+                if self.fallback is not None and not (path.exists() or path.is_symlink()):
+                    path = self.fallback / name
                 try:
                     self._cache[name] = read_text(
                         path, label="prompt template", limit=TEMPLATE_MAX_BYTES
@@ -47,8 +61,9 @@ class PromptLibrary:
             return self._cache[name]
 
     def has(self, name: str) -> bool:
-        """Whether the library has this template (an older copy of the prompts may not)."""
-        return (self.root / name).is_file()
+        """Whether the library has this template, in its folder or the fallback."""
+        folders = [self.root, *([self.fallback] if self.fallback is not None else [])]
+        return any((folder / name).is_file() for folder in folders)
 
     def check(self, name: str, available: Iterable[str]) -> None:
         """Fail now if the template is missing or uses a variable outside `available`."""

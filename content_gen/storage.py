@@ -7,17 +7,29 @@ import json
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: there, only this process's threads are kept apart
+    fcntl = None  # type: ignore[assignment]
+
 from .errors import UsageError
 
 SLUG_MAX = 60
 _TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$")
+# A lock per run directory for this process's threads, so they wait here rather than in flock
+# (which keeps processes apart), and where there is no flock at all.
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
 
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
@@ -131,6 +143,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def json_object(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one: run.json is read, not trusted."""
+    return value if isinstance(value, dict) else {}
+
+
+def json_list(value: Any) -> list[Any]:
+    """`value` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def write_json(path: Path, data: Any) -> None:
     atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -182,6 +204,33 @@ class RunDir:
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.path / "run.json", manifest)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the run directory's lock: one writer of run.json at a time, across threads and
+        processes (a calendar run, the review page's tabs, a person's second page)."""
+        with _thread_locks_guard:
+            local = _thread_locks.setdefault(self.path.resolve(), threading.Lock())
+        with local:
+            if fcntl is None:
+                yield
+                return
+            # The directory itself is locked: run.json is replaced on every write, so a lock on
+            # it would be on a file already gone, and a lock file would litter every run.
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock
+
+    def update_manifest(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Read run.json, apply `change`, write the result atomically, all under the lock, so
+        two writers never lose each other's changes; returns what was written."""
+        with self.locked():
+            manifest = change(self.read_manifest() or {})
+            self.write_manifest(manifest)
+        return manifest
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The run.json already here, if there is a readable one."""

@@ -103,6 +103,18 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
+def run_python(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a fresh process (a script, or -c code), with a clean environment."""
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(),
+        cwd=cwd,
+    )
+
+
 def killed(script: str, argv: list[str], fake: FakeGemini, **env: str) -> None:
     """Run the command line in a child that `script` makes die (kill -9) at an exact point."""
     variables = clean_env() | {"GEMINI_API_KEY": TEST_KEY, "GOOGLE_GEMINI_BASE_URL": fake.url}
@@ -150,3 +162,116 @@ def run_together(count: int, work: Callable[[int], object], timeout: float = 10)
     assert not any(t.is_alive() for t in threads), "a thread did not finish"
     if errors:
         raise errors[0]
+
+
+@dataclass
+class Page:
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    #: Send headers saying this many bytes, then nothing more (a huge page, cut off).
+    claims_length: int | None = None
+    #: Answer nothing until the server stops (a site that never replies).
+    hang: bool = False
+
+
+class WebServer:
+    """Web pages on 127.0.0.1 for sources: the tests' stand-in for the internet."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, Page] = {}
+        self.hits: list[str] = []
+        self._released = threading.Event()
+        web = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                web.hits.append(self.path)
+                page = web.pages.get(self.path)
+                if page is None:
+                    self.send_error(404, "Not Found")
+                    return
+                if page.hang:
+                    web._released.wait(60)
+                    return
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                self.send_header("Content-Length", str(page.claims_length or len(page.body)))
+                self.end_headers()
+                if page.claims_length is None:
+                    self.wfile.write(page.body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def stop(self) -> None:
+        self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    server = WebServer()
+    yield server
+    server.stop()
+
+
+# --- the review page in a real browser ---------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    # --headless comes from headless=True. As root, Chromium will not start without --no-sandbox.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these, Chromium keeps dialling Google's hosts, which a closed network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (never `playwright install`'s own browsers).
+
+    Missing, it skips the browser tests on a developer's machine but fails them in CI, where
+    .ci/run installs it: a broken install step must not turn into a green run.
+    """
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "playwright is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: .ci/run should have installed it")
+        pytest.skip(missing)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests put a screenshot of each view: $REVIEW_SCREENSHOTS (relative to
+    where pytest was started), or a temporary folder. They are for a reviewer to look at."""
+    wanted = os.environ.get("REVIEW_SCREENSHOTS")
+    start = request.config.invocation_params.dir
+    path = start / wanted if wanted else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -217,3 +217,10 @@ def test_terminal_escapes_in_a_topic_are_not_echoed(env, sleeps, capsys):
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "Launch week [31mred[0m recap" in err
+
+
+def test_a_servers_escape_sequences_are_not_echoed_either(env, sleeps, capsys):
+    env.inject(*[Fault.http(500, "overloaded \x1b[2J\x1b[H\x07 try later")] * 5, channel="blog")
+    assert main(["generate", TOPIC, "--out", "out", "--channels", "blog"], sleep=sleeps) == 1
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "overloaded [2J[H try later" in err

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import clean_env
+from conftest import run_python
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| s| MiB| KiB|x)?(?: \(.*\))?")
@@ -45,14 +43,7 @@ def measured(section: str) -> list[str]:
 
 def smoke(script: Path, out: Path) -> str:
     """Run a bench script's --smoke configuration; the report it wrote."""
-    proc = subprocess.run(
-        [sys.executable, str(script), "--smoke", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=clean_env(),
-        cwd=out.parent,
-    )
+    proc = run_python(str(script), "--smoke", "--out", str(out), cwd=out.parent)
     assert proc.returncode == 0, proc.stderr
     return out.read_text(encoding="utf-8")
 
@@ -85,20 +76,8 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
 
 def test_smoke_run_writes_the_cost_section_with_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
-    out.write_text(
-        "# content-gen benchmarks\n\n<!-- section: speed -->\nkept\n<!-- /section: speed -->\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, str(COST), "--smoke", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=clean_env(),
-        cwd=tmp_path,
-    )
-    assert proc.returncode == 0, proc.stderr
-
-    report = out.read_text(encoding="utf-8")
+    out.write_text("<!-- section: speed -->\nkept\n<!-- /section: speed -->\n")
+    report = smoke(COST, out)
     assert "<!-- section: speed -->\nkept\n" in report  # the other script's figures stay
     section = report.split("<!-- section: cost -->", 1)[1].split("<!-- /section: cost -->")[0]
     summary = section.split("### Summary", 1)[1].split("\n### ", 1)[0]

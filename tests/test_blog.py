@@ -99,9 +99,10 @@ class TestBlogRules:
         text = article(title="how to price a SaaS product  without guesswork")
         assert "blog.h1" not in levels(blog(text))
 
-    def test_fewer_than_two_h2_blocks(self) -> None:
+    def test_fewer_than_two_h2_only_warns(self) -> None:
+        # An essay needs no sections (see test_real_writing for a real one).
         text = article(sections=("The whole method",), paragraphs=12)
-        assert levels(blog(text))["blog.sections"] == "block"
+        assert levels(blog(text))["blog.sections"] == "warn"
 
     def test_skipped_heading_level_warns(self) -> None:
         text = article().replace("## Measure it", "## Measure it\n\n#### Week one", 1)
@@ -127,32 +128,39 @@ class TestBlogRules:
     def test_h2_inside_fenced_code_does_not_count_as_a_section(self) -> None:
         code = "```markdown\n## Pricing FAQ\n```\n"
         text = article(sections=("The whole method",), paragraphs=12) + "\n" + code
-        assert levels(blog(text))["blog.sections"] == "block"
+        assert levels(blog(text))["blog.sections"] == "warn"
+
+    def test_comments_in_indented_code_are_not_headings(self) -> None:
+        code = "    # build it first\n    go build ./...\n"
+        text = article().replace("## Measure it", "## Measure it\n\n" + code, 1)
+        assert blog(text) == []
 
     @pytest.mark.parametrize(
         "title",
-        [
-            "Pricing SaaS, done properly",
-            "A Practical, Step-by-Step Guide to Pricing Your B2B SaaS Products",
-        ],
+        ["Pricing", "A Practical, Step-by-Step Guide to Pricing Your B2B SaaS Products"],
     )
-    def test_title_outside_30_to_60_warns(self, title: str) -> None:
-        assert len(title) < 30 or len(title) > 60
+    def test_title_outside_10_to_60_warns(self, title: str) -> None:
+        assert len(title) < 10 or len(title) > 60
         assert levels(blog(article(title=title), title=title))["blog.title_length"] == "warn"
 
-    @pytest.mark.parametrize("length", [30, 60])
+    def test_a_short_title_is_fine(self) -> None:
+        # Real essays are titled "Errors are values" (17 characters).
+        title = "Errors are values"
+        assert "blog.title_length" not in levels(blog(article(title=title), title=title))
+
+    @pytest.mark.parametrize("length", [10, 60])
     def test_title_bounds_inclusive(self, length: int) -> None:
         title = "How to Price a SaaS Product Without Guesswork or Spreadsheets"[:length].strip()
         title = title.ljust(length, "s")
         assert "blog.title_length" not in levels(blog(article(title=title), title=title))
 
-    @pytest.mark.parametrize("length", [119, 161])
-    def test_meta_description_outside_120_to_160_warns(self, length: int) -> None:
+    @pytest.mark.parametrize("length", [49, 161])
+    def test_meta_description_outside_50_to_160_warns(self, length: int) -> None:
         meta = (META + " Includes a checklist and a spreadsheet template.")[:length]
         assert len(meta) == length
         assert levels(blog(meta_description=meta))["blog.meta_description"] == "warn"
 
-    @pytest.mark.parametrize("length", [120, 160])
+    @pytest.mark.parametrize("length", [50, 160])
     def test_meta_description_bounds_inclusive(self, length: int) -> None:
         meta = (META + " Includes a checklist and a spreadsheet template.")[:length]
         assert "blog.meta_description" not in levels(blog(meta_description=meta))
@@ -181,15 +189,21 @@ class TestBlogRules:
 
     def test_too_short_article_warns(self) -> None:
         text = article(paragraphs=1)
-        assert word_count(text) < 1000
+        assert word_count(text) < 750
         [violation] = [v for v in blog(text) if v.rule == "blog.length"]
         assert violation.level == "warn"
         assert "aim for 1,000-2,000" in violation.message
 
     def test_too_long_article_warns(self) -> None:
-        text = article(paragraphs=8)
-        assert word_count(text) > 2000
+        text = article(paragraphs=10)
+        assert word_count(text) > 2500
         assert levels(blog(text))["blog.length"] == "warn"
+
+    def test_a_quarter_either_side_of_the_range_is_fine(self) -> None:
+        # Real posts run 310 to 2,385 words; 900 is no reason to warn about a 1,000 aim.
+        text = article(paragraphs=3)
+        assert 750 <= word_count(text) < 1000
+        assert "blog.length" not in levels(blog(text))
 
     def test_length_bounds_are_configurable(self) -> None:
         text = article(paragraphs=1)
@@ -197,23 +211,25 @@ class TestBlogRules:
         assert "blog.length" not in levels(blog(text, min_words=300, max_words=600))
         assert levels(blog(article(), min_words=300, max_words=600))["blog.length"] == "warn"
 
-    def test_headings_do_not_count_as_words(self) -> None:
+    def test_headings_and_code_do_not_count_as_words(self) -> None:
         text = article(paragraphs=1)  # the intro and three one-paragraph sections
+        text += "\n```python\nprint('these words are code, not prose')\n```\n"
         n = 4 * word_count(PARAGRAPH)
         assert word_count(text) > n
-        assert "blog.length" not in levels(blog(text, min_words=n, max_words=n))
-        assert "blog.length" in levels(blog(text, min_words=n + 1, max_words=n + 1))
+        [violation] = [v for v in blog(text, min_words=5000) if v.rule == "blog.length"]
+        assert violation.message.startswith(f"{n} words;")
 
-    def test_more_than_a_quarter_long_sentences_warns(self) -> None:
-        # 2 of 4 sentences in each paragraph run over 20 words.
-        paragraph = " ".join([LONG_SENTENCE, SENTENCES[0], LONG_SENTENCE, SENTENCES[1]])
+    def test_more_than_half_long_sentences_warns(self) -> None:
+        # 3 of 4 sentences in each paragraph run over 20 words.
+        paragraph = " ".join([LONG_SENTENCE, SENTENCES[0], LONG_SENTENCE, LONG_SENTENCE])
         text = f"# {TITLE}\n\n{paragraph}\n\n## One\n\n{paragraph}\n\n## Two\n\n{paragraph}\n"
         [violation] = [v for v in blog(text) if v.rule == "blog.readability"]
         assert violation.level == "warn"
-        assert "6 of 12 sentences" in violation.message
+        assert "9 of 12 sentences" in violation.message
 
-    def test_a_quarter_long_sentences_is_fine(self) -> None:
-        paragraph = " ".join([LONG_SENTENCE, *SENTENCES[:3]])
+    def test_half_long_sentences_is_fine(self) -> None:
+        # Real technical posts have a third of their sentences over 20 words (the median).
+        paragraph = " ".join([LONG_SENTENCE, LONG_SENTENCE, *SENTENCES[:2]])
         text = f"# {TITLE}\n\n{paragraph}\n\n## One\n\n{paragraph}\n\n## Two\n\n{paragraph}\n"
         assert word_count(LONG_SENTENCE) > 20
         assert "blog.readability" not in levels(blog(text))

@@ -94,17 +94,27 @@ def manifest() -> dict:
 def test_a_cap_stops_the_run_before_the_call_that_would_cross_it(
     env: FakeGemini, sleeps: Sleeps, capsys
 ) -> None:
-    argv = ["generate", TOPIC, "--out", "out", "--sequential", "--max-cost", "0.067"]
+    # What the run costs before the blog's draft, measured by a run without a cap; the cap
+    # leaves room for the blog draft's output limit but not for its prompt as well.
+    assert main(["generate", TOPIC, "--out", "probe", "--sequential"], sleep=sleeps) == 0
+    (probe,) = Path("probe").glob("*/run.json")
+    before_blog = json.loads(probe.read_text())["usage"]["cost_usd"] - sum(
+        a["tokens"]["cost_usd"]
+        for a in json.loads(probe.read_text())["channels"]["blog"]["attempts"]
+    )
+    cap = f"{before_blog + 16384 * 3.75 / 1e6 + 0.0002:.6f}"
+    capsys.readouterr()
+    argv = ["generate", TOPIC, "--out", "out", "--sequential", "--max-cost", cap]
 
     assert main(argv, sleep=sleeps) == 1
 
     out = capsys.readouterr().out
     (stopped,) = [line for line in out.splitlines() if line.startswith("Stopped: ")]
     assert "the next call (blog draft, up to $0.06" in stopped
-    assert "could take this run past --max-cost 0.067: $0.0" in stopped
-    assert env.count(channel="blog") == 0  # never sent
+    assert f"could take this run past --max-cost {float(cap):g}: $0.0" in stopped
+    assert env.count(channel="blog", step="draft") == 1  # the probe's: this run sent none
     m = manifest()
-    assert m["status"] == "stopped" and m["usage"]["cost_usd"] <= 0.067
+    assert m["status"] == "stopped" and m["usage"]["cost_usd"] <= float(cap)
     assert m["channels"]["blog"]["status"] == "stopped"
     assert m["channels"]["blog"]["error_kind"] == "budget"
     run_dir = Path(m["directory"])

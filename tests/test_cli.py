@@ -162,8 +162,13 @@ def test_help_and_usage_errors_never_import_the_sdk(tmp_path: Path) -> None:
         ["calendar", "run", "--calendar", "cal.csv", "--max-topics", "0"],
         ["calendar", "run", "--calendar", "cal.csv"],  # no key
         ["calendar", "check", "cal.csv"],
+        ["check", "--help"],
+        ["check"],
+        ["check", "cal.csv", "--channel", "fax"],
+        ["check", "linkedin.md"],  # the rules run, and need pydantic only
     ]
     (tmp_path / "cal.csv").write_text("date,topic\n2026-11-21,AI\n")
+    (tmp_path / "linkedin.md").write_text("A short post about hiring.\n")
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(cases)],
         capture_output=True,
@@ -173,7 +178,7 @@ def test_help_and_usage_errors_never_import_the_sdk(tmp_path: Path) -> None:
         timeout=60,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result == {"codes": [0, 0, 2, 2, 2, 2, 0, 0, 2, 2, 2, 0], "sdk": False}
+    assert result == {"codes": [0, 0, 2, 2, 2, 2, 0, 0, 2, 2, 2, 0, 0, 2, 2, 0], "sdk": False}
     assert "Traceback" not in done.stderr
 
 
@@ -200,7 +205,8 @@ def test_help_and_calendar_check_load_neither_pydantic_nor_the_sdk(tmp_path: Pat
         "for argv in (['calendar', 'check', 'cal.csv'], ['calendar', 'check', '--calendar', "
         "'cal.csv']):\n"
         "    main(argv)\n"
-        "print(sorted(m for m in ('pydantic', 'google.genai') if m in sys.modules))\n"
+        "heavy = ('pydantic', 'google.genai', 'jinja2', 'markdown_it')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     (tmp_path / "cal.csv").write_text("date,topic,channels\n2026-11-21,AI,linkedin;blog\n")
     done = subprocess.run(

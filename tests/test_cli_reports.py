@@ -66,6 +66,30 @@ def test_when_every_channel_fails_nothing_is_said_to_be_saved(env: FakeGemini, s
     ]
 
 
+def test_the_summary_counts_the_warnings_left_and_shows_the_first(
+    env: FakeGemini, sleeps, capsys, monkeypatch
+):
+    short = "Hiring juniors is not charity. It is an investment in your team."
+    env.inject(Fault.reply({"post": short, "hashtags": []}), channel="linkedin")
+
+    assert generate(sleeps, "--channels", "linkedin,blog") == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    assert re.match(r"channel +result .* warnings +file$", lines[1])
+    assert re.match(r"linkedin +passed .* +2 +linkedin\.md$", lines[2])
+    assert re.match(r"blog +passed .* +0 +blog\.md$", lines[3])
+    [note] = [line for line in lines if line.startswith("- linkedin:")]
+    assert note.startswith(
+        "- linkedin: 2 warnings left, first: tells.contrast (not-X-but-Y contrast"
+    )
+
+    monkeypatch.setenv("COLUMNS", "60")
+    env.inject(Fault.reply({"post": short, "hashtags": []}), channel="linkedin")
+    assert generate(sleeps, "--channels", "linkedin") == 0
+    [note] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("- ")]
+    assert len(note) == 60 and note.endswith("...")
+
+
 def test_a_partial_run_says_what_was_saved_and_what_was_not(env: FakeGemini, sleeps, capsys):
     env.inject(Fault.http(400, "bad request"), channel="blog", step="draft")
 

@@ -13,10 +13,12 @@ from conftest import Sleeps
 from content_gen.channels.linkedin import LinkedInPost
 from content_gen.cli import main
 from content_gen.fake import FAIL, FakeGemini, Fault
+from content_gen.fake.prose import linkedin
 from content_gen.pipeline.edits import EditsDidNotApply, apply_edits, edits_schema
 from content_gen.prompts import default_prompts_dir
 
 TOPIC = "How small teams can adopt AI code review"
+REVISED_OPENER = linkedin("a topic", None, True)["post"].split("\n")[0]
 POST = LinkedInPost(
     post="Most teams start wrong.\n\nThey buy tools first.\n\nWhat would you try first?",
     hashtags=["SmallTeams", "Productivity"],
@@ -99,7 +101,7 @@ def test_a_revision_comes_back_as_edits_and_costs_a_fraction_of_a_rewrite(
     assert revise["step"] == "revise" and len(second["calls"]) == 2  # the edits, the judge
     assert revise["tokens"]["output_tokens"] < draft["tokens"]["output_tokens"] / 2
     saved = next(Path("out").glob("*/linkedin.md")).read_text()
-    assert saved.startswith("We tried this twice before it worked.")  # the edit, applied
+    assert saved.startswith(REVISED_OPENER)  # the edit, applied
 
 
 def test_edits_that_do_not_apply_fall_back_to_a_full_rewrite(
@@ -119,7 +121,7 @@ def test_edits_that_do_not_apply_fall_back_to_a_full_rewrite(
     assert [c["step"] for c in second["calls"]] == ["revise", "revise", "judge"]
     assert env.count(channel="linkedin", step="revise") == 2
     saved = next(Path("out").glob("*/linkedin.md")).read_text()
-    assert saved.startswith("We tried this twice before it worked.")  # the rewrite
+    assert saved.startswith(REVISED_OPENER)  # the rewrite
 
 
 def test_revise_rewrite_asks_for_the_whole_piece(env, sleeps, monkeypatch) -> None:
@@ -129,11 +131,13 @@ def test_revise_rewrite_asks_for_the_whole_piece(env, sleeps, monkeypatch) -> No
     assert linkedin_attempts()[1]["revision"] == {"mode": "rewrite"}
 
 
-def test_prompts_without_the_edits_template_revise_by_rewriting(env, sleeps, monkeypatch):
+def test_a_prompts_folder_without_the_edits_template_takes_the_bundled_one(
+    env, sleeps, monkeypatch
+):
     own = Path("my-prompts")
     shutil.copytree(default_prompts_dir(), own)
     (own / "edits.md").unlink()  # a copy made before edits existed
     monkeypatch.setenv("CONTENT_GEN_PROMPTS_DIR", str(own))
     env.scores("linkedin", FAIL)
     assert generate(sleeps) == 0
-    assert linkedin_attempts()[1]["revision"] == {"mode": "rewrite"}
+    assert linkedin_attempts()[1]["revision"] == {"mode": "edits", "edits": 1}

@@ -216,39 +216,56 @@ def test_an_unusable_location_is_a_usage_error(tmp_path: Path) -> None:
         Ledger.open(tmp_path / "file" / "ledger.sqlite")
 
 
-# The work table as schema 2 wrote it: no costs, no spending, no batch jobs.
-_V2_WORK = """
-CREATE TABLE work (
-    entry_key TEXT NOT NULL, channel TEXT NOT NULL, entry_date TEXT NOT NULL,
-    topic TEXT NOT NULL, status TEXT NOT NULL, result TEXT,
-    simulated INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0, score REAL, file TEXT,
-    calls INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0, total_tokens INTEGER NOT NULL DEFAULT 0,
-    error TEXT, error_kind TEXT, owner_run TEXT, owner_pid INTEGER, owner_host TEXT,
-    lease_until REAL, started_at TEXT, finished_at TEXT, ledger_id TEXT,
-    PRIMARY KEY (entry_key, channel)
-)
-"""
+def old_ledger(path: Path, version: int) -> None:
+    """A ledger as content-gen left it at schema `version`, with one done row."""
+    from content_gen.schedule import schema
 
-
-def test_a_schema_2_ledger_gains_costs_and_keeps_its_work(path: Path) -> None:
-    path.parent.mkdir(parents=True)
-    db = sqlite3.connect(path)
-    db.executescript(
-        _V2_WORK
-        + "; CREATE TABLE ledger (id TEXT NOT NULL); INSERT INTO ledger VALUES ('abc');"
-        + "INSERT INTO work (entry_key, channel, entry_date, topic, status, calls, "
-        + "total_tokens, ledger_id) VALUES ('k', 'blog', '2026-11-20', 't', 'done', 2, 90, 'abc');"
-        + f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = sqlite3.connect(path)
+    old.execute(schema._VERSION_1)
+    for step in schema.STEPS[: version - 1]:
+        step(old)
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old.execute(f"PRAGMA user_version = {version}")
+    old.execute(
+        "INSERT INTO work (entry_key, channel, entry_date, topic, status) "
+        "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done')"
     )
-    db.close()
+    old.commit()
+    old.close()
+
+
+def test_a_ledger_from_an_older_version_is_brought_up_to_date(path: Path) -> None:
+    old_ledger(path, 1)
 
     with Ledger.open(path) as ledger:
-        (work,) = ledger.work().values()
-        assert (work.status, work.calls, work.total_tokens) == (DONE, 2, 90)
+        work = ledger.work()
+        identity = ledger.identity
+
+    assert work[("k", "blog")].status == "done"  # kept
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT ledger_id FROM work").fetchone()[0] == identity
+
+
+def test_a_ledger_from_before_review_gets_the_column_and_keeps_its_rows(path: Path) -> None:
+    old_ledger(path, 2)  # the last version without the review column
+
+    with Ledger.open(path) as ledger:
+        assert ledger.work()[("k", "blog")].review is None
+        assert ledger.set_review("k", "blog", "approved")
+        assert not ledger.set_review("k", "linkedin", "approved")  # no such row: none made
+        assert ledger.work()[("k", "blog")].review == "approved"
+
+
+def test_a_ledger_from_before_costs_gains_them_and_keeps_its_work(path: Path) -> None:
+    old_ledger(path, 3)  # the last version without costs, spending and batch jobs
+
+    with Ledger.open(path) as ledger:
+        work = ledger.work()[("k", "blog")]
+        assert work.status == "done"
         assert work.cost_usd == 0 and work.cost == 0  # unknown before prices: shown as $0
-        assert ledger.identity == "abc"
         assert ledger.read("SELECT count(*) FROM spend")[0][0] == 0
         assert ledger.read("SELECT count(*) FROM batch_jobs")[0][0] == 0
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4

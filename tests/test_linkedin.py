@@ -72,7 +72,7 @@ class TestLinkedInRules:
         violations = linkedin_rules(f"{hook}\n\n{POST_BODY}\n\n{TAGS}")
         assert levels(violations)["linkedin.hook"] == "warn"
 
-    def test_hook_over_210_characters_blocks(self) -> None:
+    def test_hook_over_210_characters_only_warns(self) -> None:
         hook = (
             "After eleven years of hiring engineers for startups in Berlin, London and Lisbon, "
             "and after reading more than nine thousand CVs, cover letters and take-home tests, "
@@ -80,7 +80,7 @@ class TestLinkedInRules:
         )
         assert len(hook) > 210
         violations = linkedin_rules(f"{hook}\n\n{POST_BODY}\n\n{TAGS}")
-        assert levels(violations)["linkedin.hook"] == "block"
+        assert levels(violations)["linkedin.hook"] == "warn"
 
     def test_short_first_sentence_on_a_long_line_passes(self) -> None:
         first_line = (
@@ -95,7 +95,8 @@ class TestLinkedInRules:
         ("snippet", "named"),
         [
             ("The fix was **boring**: a checklist.", "bold markers"),
-            ("The fix was __boring__: a checklist.", "bold markers"),
+            ("The fix was __Boring__: a checklist.", "bold markers"),
+            ("The fix was __really boring__: a checklist.", "bold markers"),
             ("## What we changed", "# headings"),
             ("# Lessons", "# headings"),
             ("---", "--- rules"),
@@ -118,6 +119,18 @@ class TestLinkedInRules:
         assert "𝗯𝗼𝗹𝗱" in post  # noqa: RUF001 - the letters a "bold text" generator emits
         assert levels(linkedin_rules(post))["linkedin.markdown"] == "block"
 
+    @pytest.mark.parametrize(
+        "snippet",
+        [
+            "Python calls __init__ after __new__, which surprised me.",
+            "Pass **kwargs through, and 2**10 is 1024.",
+            "Our config lives in `__settings__.py` and nobody reads it.",
+        ],
+    )
+    def test_dunder_names_and_arithmetic_are_not_bold(self, snippet: str) -> None:
+        post = f"{HOOK}\n\n{snippet}\n\n{POST_BODY}"
+        assert "linkedin.markdown" not in levels(linkedin_rules(post))
+
     def test_hashtags_and_numbered_lists_are_not_markdown(self) -> None:
         post = f"{HOOK}\n\n1. Ship small.\n2. Measure.\n\n{POST_BODY}\n\n#AI #Leadership"
         assert "linkedin.markdown" not in levels(linkedin_rules(post))
@@ -128,7 +141,8 @@ class TestLinkedInRules:
             ("#SaaS #Onboarding #CX", None),
             ("#SaaS #Onboarding #CX #Churn", "warn"),
             ("#SaaS #Onboarding #CX #Churn #Growth", "warn"),
-            ("#SaaS #Onboarding #CX #Churn #Growth #Startups", "block"),
+            # Real posts carry six: too many, but not unpublishable.
+            ("#SaaS #Onboarding #CX #Churn #Growth #Startups", "warn"),
         ],
     )
     def test_hashtag_count(self, tags: str, level: str | None) -> None:
@@ -197,7 +211,7 @@ class TestLinkedInChannel:
         found = levels(self.channel.check(draft, CTX))
         assert found["placeholder"] == "block"
         assert found["linkedin.markdown"] == "block"
-        assert found["linkedin.hashtags"] == "block"
+        assert found["linkedin.hashtags"] == "warn"
 
 
 def test_hashtags_with_spaces_render_as_one_tag() -> None:

@@ -34,7 +34,10 @@ TOPIC = "How small teams can adopt AI code review"
 
 def judgement(scores: dict[str, int]) -> Judgement:
     return Judgement.model_validate(
-        {k: {"score": v, "evidence": "quote", "fix": f"fix {k}"} for k, v in scores.items()}
+        {
+            k: {"evidence": ["quote"], "critique": "so-so", "score": v, "fix": f"fix {k}"}
+            for k, v in scores.items()
+        }
     )
 
 

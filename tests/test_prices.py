@@ -145,6 +145,7 @@ def test_run_json_prices_every_call_attempt_channel_and_the_run(
         "tokens",
         "cost",
         "time",
+        "warnings",
         "file",
     ]
 

@@ -129,3 +129,13 @@ def test_check_prompts_reports_a_broken_template(tmp_path: Path) -> None:
     (tmp_path / "judge.md").write_text("Judge {{piece}} for {{reader}}.", encoding="utf-8")
     with pytest.raises(PromptError, match=r"\{\{reader\}\}"):
         check_prompts(channels.parse(None), PromptLibrary(tmp_path))
+
+
+def test_your_own_prompts_folder_may_hold_only_the_templates_you_changed(tmp_path: Path) -> None:
+    (tmp_path / "linkedin").mkdir()
+    (tmp_path / "linkedin" / "writer.md").write_text("Mine. Topic: {{topic}}", encoding="utf-8")
+    library = PromptLibrary.for_settings(tmp_path)
+
+    check_prompts(channels.parse(None), library)  # plan.md, judge.md, ... from the bundle
+    assert library.text("linkedin/writer.md") == "Mine. Topic: {{topic}}"
+    assert library.text("judge.md") == (default_prompts_dir() / "judge.md").read_text()

@@ -22,6 +22,7 @@ __all__ = [
     "BUILT_IN",
     "Channel",
     "ChannelContext",
+    "for_file",
     "get",
     "load",
     "mark_simulated",
@@ -62,6 +63,16 @@ def register(channel: Channel) -> None:
 
 def unregister(name: str) -> None:
     _registered.pop(name, None)
+
+
+def for_file(filename: str) -> str | None:
+    """The channel a file's name says it holds: `linkedin.md` (as `generate` names it) or
+    `<anything>.linkedin.md`; None if the name says none."""
+    name = filename.lower()
+    for channel in names():
+        if name == f"{channel}.md" or name.endswith(f".{channel}.md"):
+            return channel
+    return None
 
 
 def parse_names(spec: str | None) -> tuple[str, ...]:

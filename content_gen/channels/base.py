@@ -1,4 +1,4 @@
-"""What a channel is: a draft schema, its rules, its renderer and its prompt files.
+"""What a channel is: a draft schema, its rules, its renderer, its parser and its prompt files.
 
 Standard library only at import time (pydantic appears in annotations alone), so the registry
 can name the channels without loading pydantic on the `--help` and `calendar check` paths.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..config import Settings
     from ..quality.claims import Evidence
     from ..quality.rules import Violation
 
@@ -31,6 +32,16 @@ class ChannelContext:
     #: (id, title, origin) of the sources, for the references a piece lists.
     sources: tuple[tuple[str, str, str], ...] = ()
 
+    @classmethod
+    def of(cls, settings: Settings) -> ChannelContext:
+        """What the settings say to every channel: the loop, `check` and the review page
+        read a piece with the same postal address and blog length."""
+        return cls(
+            postal_address=settings.postal_address,
+            blog_min_words=settings.blog_min_words,
+            blog_max_words=settings.blog_max_words,
+        )
+
 
 @dataclass(frozen=True)
 class Channel:
@@ -42,6 +53,10 @@ class Channel:
     #: The text the shared rules (placeholders, overused phrases, em dashes) look at.
     prose: Callable[[Any], str]
     render: Callable[[Any, ChannelContext], str]
+    #: The channel's file format read back (what `render` wrote, or a person's edit of it)
+    #: into a draft; raises FormatError with a one-line reason. The simulated note is gone.
+    #: Without one, `content-gen check` cannot read the channel's files.
+    parse: Callable[[str], Any] | None = None
 
     @property
     def filename(self) -> str:
@@ -51,13 +66,30 @@ class Channel:
         """Template file for a step: writer, reviser or criteria."""
         return f"{self.name}/{step}.md"
 
-    def check(self, draft: BaseModel, ctx: ChannelContext) -> list[Violation]:
+    def check(
+        self, draft: BaseModel, ctx: ChannelContext, published: str | None = None
+    ) -> list[Violation]:
+        """Every rule on the draft; each violation located (line, column) in the published
+        text: `published` if given (a file as it is on disk), else the rendered draft.
+
+        The claims rule runs only with evidence (the loop always has it; `check` has none)."""
         from ..quality.claims import claims_rule
-        from ..quality.rules import common_rules
+        from ..quality.rules import common_rules, locate
+        from ..quality.tells import structural_tells
 
         prose = self.prose(draft)
-        claims = claims_rule(prose, ctx.evidence) if ctx.evidence is not None else []
-        return common_rules(prose) + claims + self.rules(draft, ctx)
+        found = common_rules(prose) + structural_tells(prose, self.name) + self.rules(draft, ctx)
+        if ctx.evidence is not None:
+            found += claims_rule(prose, ctx.evidence)
+        return locate(found, self.render(draft, ctx) if published is None else published)
+
+    def read(self, text: str) -> BaseModel:
+        """A file in this channel's format as a draft (the simulated note removed)."""
+        if self.parse is None:
+            from ..errors import FormatError
+
+            raise FormatError(f"the {self.name} channel has no parser for its files")
+        return self.parse(unmark_simulated(text))
 
     def used_claims(self, draft: BaseModel, ctx: ChannelContext) -> list[str]:
         """The ids of the plan's claims this draft uses."""
@@ -91,6 +123,15 @@ SIMULATED_NOTE = (
     "SIMULATED: written by content-gen --offline against its built-in fake Gemini, "
     "not by a real model."
 )
+
+
+def unmark_simulated(text: str) -> str:
+    """The text without the note `mark_simulated` put at its top or after its front matter."""
+    if text.startswith(SIMULATED_NOTE):
+        return text[len(SIMULATED_NOTE) :].lstrip("\n")
+    if text.startswith("---\n"):
+        return text.replace(f"\n{SIMULATED_NOTE}\n", "", 1)
+    return text
 
 
 def mark_simulated(text: str) -> str:

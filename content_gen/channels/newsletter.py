@@ -6,22 +6,24 @@ import re
 
 from pydantic import BaseModel, Field
 
+from ..errors import FormatError
 from ..quality.rules import Violation
-from ..quality.text import quote, squash, word_count
+from ..quality.text import code_view, excerpt, quote, squash, word_count
 from .base import Channel, ChannelContext, cited_sources
 
-# Real HTML elements only, so "<Enter>", "<name>" or generics like List<String> are not HTML.
+# Elements that make the body an HTML page, so no plain-text version exists. Real elements
+# only ("<Enter>", "<name>", List<String> are not HTML), and not the inline formatting that
+# markdown itself allows and published newsletters use: <br />, <small>, <sup>, <kbd>, <a>...
 _HTML_ELEMENTS = (
-    "a|abbr|article|aside|audio|b|base|blockquote|body|br|button|caption|center|cite|code|col|"
-    "colgroup|dd|del|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|"
-    "i|iframe|img|input|ins|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s|script|"
-    "section|small|source|span|strike|strong|style|sub|sup|svg|table|tbody|td|tfoot|th|thead|"
-    "title|tr|u|ul|video"
+    "article|aside|audio|base|blockquote|body|button|caption|center|col|colgroup|dd|div|dl|dt|"
+    "figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|iframe|img|input|label|li|"
+    "link|main|meta|nav|ol|p|picture|pre|script|section|source|style|svg|table|tbody|td|tfoot|"
+    "th|thead|title|tr|ul|video"
 )
 _HTML = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
-# Markdown code spans and fences may show HTML on purpose.
-_CODE = re.compile(r"```.*?```|`[^`\n]+`", re.DOTALL)
 _SUBJECT_LINE = re.compile(r"^\s*(?:\*\*)?subject(?:\*\*)?\s*:", re.IGNORECASE | re.MULTILINE)
+_FIELD = re.compile(r"^(subject|preheader):[ \t]*(.*?)\s*$", re.IGNORECASE)
+_FOOTER_RULE = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 
 
 def newsletter_rules(
@@ -45,6 +47,7 @@ def newsletter_rules(
                 "newsletter.subject",
                 "warn",
                 f'subject "{quote(subject)}": ' + "; ".join(problems),
+                excerpt(subject, 0),
             )
         )
 
@@ -63,6 +66,7 @@ def newsletter_rules(
                 "newsletter.preheader",
                 "warn",
                 f"preheader is {len(preheader)} characters; aim for 40-90",
+                excerpt(preheader, 0),
             )
         )
     if preheader and preheader.casefold() == subject.casefold():
@@ -71,23 +75,30 @@ def newsletter_rules(
                 "newsletter.preheader_repeats_subject",
                 "block",
                 "preheader repeats the subject; use it to add a second reason to open",
+                excerpt(preheader, 0),
             )
         )
 
-    if _HTML.search(_CODE.sub("", body)):
+    # Code spans and blocks may show HTML on purpose.
+    html = _HTML.search(code_view(body))
+    if html is not None:
         out.append(
             Violation(
                 "newsletter.html",
                 "block",
-                "body contains HTML tags; write plain text/markdown so a plain-text version exists",
+                f'body contains HTML ("{quote(html.group(0), 30)}"); write plain text/markdown '
+                "so a plain-text version exists",
+                excerpt(body, html.start()),
             )
         )
-    if _SUBJECT_LINE.search(body):
+    subject_line = _SUBJECT_LINE.search(body)
+    if subject_line is not None:
         out.append(
             Violation(
                 "newsletter.subject_in_body",
                 "block",
                 'remove the "Subject:" line from the body; the subject is its own field',
+                excerpt(body, subject_line.start()),
             )
         )
 
@@ -97,6 +108,7 @@ def newsletter_rules(
                 "newsletter.footer_unsubscribe",
                 "block",
                 "footer has no unsubscribe line; add one (CAN-SPAM)",
+                excerpt(footer, 0) or None,
             )
         )
     if postal_address and squash(postal_address) not in squash(footer):
@@ -134,6 +146,31 @@ def _prose(draft: NewsletterIssue) -> str:
     )
 
 
+def parse_issue(text: str) -> NewsletterIssue:
+    """An issue file as `_render` writes it: "Subject:" and "Preheader:" lines, the body, the
+    call to action (its last paragraph before the footer), a "---" line and the footer."""
+    lines = text.strip().splitlines()
+    subject = _FIELD.match(lines[0]) if lines else None
+    if subject is None or subject.group(1).lower() != "subject":
+        raise FormatError('no "Subject:" line at the top (a newsletter file starts with one)')
+    preheader = _FIELD.match(lines[1]) if len(lines) > 1 else None
+    if preheader is not None and preheader.group(1).lower() != "preheader":
+        preheader = None
+    rest = "\n".join(lines[2 if preheader else 1 :])
+    rules = list(_FOOTER_RULE.finditer(rest))
+    if not rules:
+        raise FormatError('no "---" line between the call to action and the footer')
+    main, footer = rest[: rules[-1].start()].strip(), rest[rules[-1].end() :].strip()
+    body, _, call_to_action = main.rpartition("\n\n")
+    return NewsletterIssue(
+        subject=subject.group(2),
+        preheader=preheader.group(2) if preheader else "",
+        body=body.strip(),
+        call_to_action=call_to_action.strip(),
+        footer=footer,
+    )
+
+
 def _rules(draft: NewsletterIssue, ctx: ChannelContext) -> list[Violation]:
     return newsletter_rules(
         draft.subject, draft.preheader, draft.body, draft.footer, ctx.postal_address
@@ -167,4 +204,5 @@ CHANNEL = Channel(
     rules=_rules,
     prose=_prose,
     render=_render,
+    parse=parse_issue,
 )

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
 
     from .. import channels as registry
     from ..pipeline.session import Session
-    from ..schedule.runner import run_calendar
+    from ..schedule.runner import Sourcing, run_calendar
     from ..storage import prepare_root
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
@@ -108,6 +108,13 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                 mode = " (offline: simulated Gemini)" if args.offline else ""
                 print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
             on_result = None if args.json else _progress(calendar)
+            sourcing = Sourcing(
+                calendar.path.parent,
+                outside_files=args.allow_outside_files,
+                private_urls=args.allow_private_urls,
+                skip_unreadable=args.skip_unreadable_sources,
+                research=args.research,
+            )
             if args.batch:
                 from ..schedule.batch import run_batch
 
@@ -120,6 +127,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     on_result=on_result,
                     on_progress=lambda line: None if args.json else _say_progress(line),
                     sleep=sleep,
+                    sourcing=sourcing,
                 )
             else:
                 outcome = run_calendar(
@@ -130,6 +138,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     max_topics=args.max_topics,
                     force=args.force,
                     on_result=on_result,
+                    sourcing=sourcing,
                 )
             states = channel_states(calendar, ledger, today, settings.output_dir)
             spend = this_month(ledger, settings.monthly_budget)
@@ -208,9 +217,9 @@ def _load(args: argparse.Namespace) -> Calendar:
     path = _calendar_path(args)
     calendar = load_calendar(path, allow_outside=args.allow_outside_files)
     for note in calendar.notes:
-        print(f"content-gen: note: {note}", file=sys.stderr)
+        print(f"content-gen: note: {clean(note)}", file=sys.stderr)
     for problem in calendar.problems:
-        print(f"content-gen: {path}:{problem.line}: {problem.message}", file=sys.stderr)
+        print(f"content-gen: {path}:{problem.line}: {clean(problem.message)}", file=sys.stderr)
     if not calendar.entries:
         raise UsageError(f"calendar {path} has no valid entries; fix the rows above")
     return calendar
@@ -315,7 +324,7 @@ def _print_run(
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
-            reason = (r.error or "").rstrip(".")
+            reason = clean(r.error or "").rstrip(".")
             say(f"- {clean(entry.label)} {r.channel} failed: {reason}; the next run retries it.")
     for run in outcome.entries:
         for channel in run.held:

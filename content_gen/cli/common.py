@@ -41,7 +41,8 @@ def load_settings(cli: Mapping[str, Any]) -> Settings:
 
 
 class _Redacting(logging.Filter):
-    """Tags every record with its channel and blanks the API key out of every message."""
+    """Tags every record with its channel, blanks the API key out of every message and drops
+    control characters (a server's text may carry terminal escapes)."""
 
     def __init__(self, redact: Callable[[str], str]) -> None:
         super().__init__()
@@ -50,8 +51,10 @@ class _Redacting(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "channel"):
             record.channel = "-"
+        from .report import clean
+
         message = record.getMessage()
-        hidden = self._redact(message)
+        hidden = clean(self._redact(message))
         if hidden != message:
             record.msg, record.args = hidden, None
         return True

@@ -9,7 +9,7 @@ import shlex
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..inputs import check_topic, read_brief
@@ -30,6 +30,7 @@ from .report import (
     progress_line,
     result_cells,
     totals_line,
+    warnings_note,
     width,
 )
 
@@ -180,13 +181,23 @@ def _print_progress(result: ChannelResult, run_dir: Path) -> None:
 def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     results = list(result.results.values())
     rows: list[tuple[str, ...]] = [
-        ("channel", "result", "score", "attempts", "tokens", "cost", "time", "file")
+        ("channel", "result", "score", "attempts", "tokens", "cost", "time", "warnings", "file")
     ]
-    rows += [(r.channel, *result_cells(r), r.file or "-") for r in results]
+    rows += [
+        (r.channel, *result_cells(r), str(len(r.warnings)) if r.file else "-", r.file or "-")
+        for r in results
+    ]
     print()
-    print_table(rows, left={0, 1, 7})
+    print_table(rows, left={0, 1, 8})
     print("\n" + totals_line(results, result.seconds, result.usage))
     print(_saved_line(result))
+    # What the rules still say about each saved piece (warnings never block): the count and
+    # the first, cut to the terminal; `content-gen check` lists them all.
+    limit = width(sys.stdout)
+    for r in results:
+        note = warnings_note(r)
+        if note is not None:
+            print(fit(clean(note), limit))
     for r in results:
         if r.status == "below_bar":
             print(
@@ -194,13 +205,37 @@ def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
                 "the best one was saved (the judge's notes are in run.json)"
             )
         elif r.status == "failed":
-            print(f"- {r.channel} failed: {(r.error or '').rstrip('.')}.")
+            print(f"- {r.channel} failed: {clean(r.error or '').rstrip('.')}.")
+    for line in plan_notes(result.manifest):
+        print(line)
     failed = [r.channel for r in results if r.status == "failed"]
     if failed:
         them = "it" if len(failed) == 1 else "them"
         print(f"Retry {them} with: {retry_command(args, failed, result.run_dir.path)}")
     if result.interrupted:
         print("Interrupted: finished channels were kept; run.json records the rest.")
+
+
+def plan_notes(manifest: dict[str, Any]) -> list[str]:
+    """What the summary says of the sources, the plan and the pieces' agreement."""
+    lines = []
+    sources = manifest.get("sources") or []
+    plan = manifest.get("plan") or {}
+    research = plan.get("research") or []
+    if sources or research:
+        shown = ", ".join(f"{s['id']} {clean(str(s['origin']))}" for s in [*sources, *research])
+        lines.append(f"Written from {len(sources) + len(research)} sources: {shown}")
+    if plan.get("error"):
+        lines.append(f"- no plan: {plan['error']}; the pieces were written without one")
+    dropped = [c for c in plan.get("claims") or [] if not c.get("verified")]
+    if dropped:
+        lines.append(
+            f"- the plan dropped {len(dropped)} claim(s) whose quote is not in its source: "
+            f'"{clean(dropped[0]["text"])[:60]}" ({dropped[0]["dropped"]}); see run.json'
+        )
+    for conflict in manifest.get("consistency") or []:
+        lines.append(f"- the pieces disagree: {clean(conflict['message'])}")
+    return lines
 
 
 def _saved_line(result: TopicResult) -> str:

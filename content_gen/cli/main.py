@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None, *, sleep: Sleep = None) -> int:
         from ..errors import UsageError
 
         if isinstance(exc, UsageError):
-            print(f"content-gen: error: {exc}", file=sys.stderr)
+            from .report import clean
+
+            print(f"content-gen: error: {clean(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         raise
 

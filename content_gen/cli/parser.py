@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _add_generate(commands)
+    _add_check(commands)
     _add_calendar(commands)
+    _add_review(commands)
     return parser
 
 
@@ -118,6 +120,30 @@ def _add_generate(commands: Any) -> None:
     gen.set_defaults(handler="generate:generate")
 
 
+def _add_check(commands: Any) -> None:
+    check = commands.add_parser(
+        "check",
+        help="check files against the rules the quality loop runs (no API call)",
+        description="Run the quality loop's rules on files in content-gen's own formats: the "
+        "linkedin.md, newsletter.md and blog.md that `generate` writes, or your edits of them. "
+        "Blocking problems and warnings are listed with their rule id and line.",
+        epilog="The channel comes from --channel or the file name (linkedin.md, "
+        "newsletter.md, blog.md, or NAME.<channel>.md). Exit codes: 0 no rule blocks "
+        "(warnings are printed), 1 some rule blocks, 2 some file cannot be used (each is "
+        "named with the reason) or a usage error.",
+    )
+    check.add_argument("files", metavar="FILE", type=Path, nargs="+", help="files to check")
+    check.add_argument(
+        "--channel",
+        metavar="NAME",
+        help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print the results as JSON instead of lines"
+    )
+    check.set_defaults(handler="check:check")
+
+
 def _add_calendar(commands: Any) -> None:
     calendar = commands.add_parser(
         "calendar",
@@ -166,6 +192,21 @@ def _add_calendar(commands: Any) -> None:
         action="store_true",
         help="neither reuse nor keep replies: a resumed entry pays again for what it had",
     )
+    run.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let the calendar's sources fetch pages on this machine or its private network",
+    )
+    run.add_argument(
+        "--skip-unreadable-sources",
+        action="store_true",
+        help="write an entry without a source that cannot be read (default: the entry waits)",
+    )
+    run.add_argument(
+        "--research",
+        action="store_true",
+        help="let each entry's plan search the web (Google Search grounding; costs more)",
+    )
     _add_today(run)
     run.add_argument(
         "--offline",
@@ -200,6 +241,45 @@ def _add_calendar(commands: Any) -> None:
     _add_today(status)
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     status.set_defaults(handler="calendar:status")
+
+
+def _add_review(commands: Any) -> None:
+    review = commands.add_parser(
+        "review",
+        help="read, edit, approve or send back the pieces in a local web page",
+        description="Start a web page on this machine (127.0.0.1 only) that lists every run "
+        "newest first and shows each piece as its reader will see it, with its scores, rule "
+        "warnings, attempts and cost: edit it, approve it, or send it back with a note for one "
+        "more revision. It prints the page's address (with its private token) and opens it; "
+        "Ctrl-C stops it.",
+        epilog="Review state is kept in each run's run.json (and for calendar entries in the "
+        "ledger): a calendar run never rewrites an approved or edited piece without --force.",
+    )
+    review.add_argument(
+        "path",
+        metavar="PATH",
+        type=Path,
+        nargs="?",
+        help="an output folder, one run directory, or a calendar (default: the output folder)",
+    )
+    _add_ledger_options(review)
+    review.add_argument(
+        "--port",
+        metavar="N",
+        type=_port,
+        default=0,
+        help="the port to listen on (default: a free one)",
+    )
+    review.add_argument(
+        "--no-browser", action="store_true", help="print the address without opening a browser"
+    )
+    _add_today(review)
+    review.add_argument(
+        "--offline",
+        action="store_true",
+        help="send pieces back to the built-in simulated Gemini (no key, no network)",
+    )
+    review.set_defaults(handler="review:review")
 
 
 def _add_costs(parser: argparse.ArgumentParser) -> None:
@@ -286,6 +366,12 @@ def _max_topics(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a whole number from 1 to {MAX_TOPICS}, not {text!r}"
         )
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535 (0: any), not {text!r}")
     return int(text)
 
 

@@ -90,7 +90,7 @@ def progress_line(result: ChannelResult) -> str:
         f"{result.channel:<11} {STATUS[result.status]:<11} {score:<11} {attempts:<10} "
         f"{result.seconds:5.1f}s"
     )
-    return line + (f"  {result.error}" if result.error else "")
+    return clean(line + (f"  {result.error}" if result.error else ""))
 
 
 def fit(line: str, limit: int | None) -> str:
@@ -171,6 +171,18 @@ def cost_text(usage: Usage) -> str:
         known = f" beyond {money(usage.cost_usd)}" if usage.cost_usd else ""
         return f"cost unknown{known} ({plural(usage.unpriced, 'call')} with no price)"
     return money(usage.cost_usd)
+
+
+def warnings_note(result: ChannelResult) -> str | None:
+    """'- blog: 2 warnings left, first: blog.length (950 words; aim for 1,000-2,000)'."""
+    left = result.warnings
+    if not left or result.file is None:
+        return None
+    first = left[0]
+    return (
+        f"- {result.channel}: {plural(len(left), 'warning')} left, first: "
+        f"{first.rule} ({first.message})"
+    )
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..llm.prices import money
+from ..review.state import NEW
+from ..review.state import label as review_label
 from ..schedule.calendar import Calendar, Entry
 from ..schedule.ledger import Ledger
 from ..schedule.spending import BUDGET_SETTING, Month, month_spent
@@ -129,7 +131,10 @@ def state_label(state: ChannelState) -> str:
     w = state.work
     if state.state == DONE and w is not None:
         label = "done" + (" (below bar)" if w.result == "below_bar" else "")
-        return label + (" (simulated)" if w.simulated else "")
+        label += " (simulated)" if w.simulated else ""
+        return label + (
+            f", {review_label(state.review)}" if state.review not in (None, NEW) else ""
+        )
     if state.state == MISSING:
         return "missing: its file is gone; the next run writes it again"
     if state.state == FAILED and w is not None:

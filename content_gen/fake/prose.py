@@ -3,6 +3,10 @@
 Each writer takes the topic, the postal address (when the prompt gives one) and whether this is
 a revision, and returns the channel's draft as JSON data. A channel with no writer here gets a
 value built from its schema.
+
+The offline demo runs without a brief, so the drafts do what the prompts ask for then: they
+give advice, invent no teams, customers, quotes or "we did" stories, and label their one
+worked example as hypothetical. They pass every blocking rule, including the tells.
 """
 
 from __future__ import annotations
@@ -24,21 +28,24 @@ def linkedin(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
     opener = (
         "Most teams start this the wrong way round."
         if not revised
-        else "We tried this twice before it worked."
+        else "The first step is smaller than most teams think."
     )
     post = "\n\n".join(
         [
             opener,
             f"This week I kept coming back to one question: {_mid_sentence(topic)}?",
-            "Here is what we learned from doing it with a team of five, over four weeks.",
+            "Here is a plan that fits a small team and four weeks.",
             "1. Start with one small, boring workflow. Pick something the team repeats every "
             "day, so you get feedback fast.",
             "2. Write down what good looks like before you change anything. Two or three "
             "numbers are enough.",
             "3. Review the results every Friday for fifteen minutes. Keep what helped, drop "
             "what did not.",
-            "The surprise was how little tooling mattered. The habit of checking the numbers "
-            "did most of the work.",
+            "A hypothetical to make it concrete: if your team reviews twenty pull requests a "
+            "week, timing three of them on Monday already gives you a baseline to compare "
+            "against on Friday.",
+            "Tooling matters less than you would expect. The habit of checking the numbers "
+            "does most of the work.",
             "What is the one workflow you would try this on first?",
         ]
     )
@@ -50,18 +57,23 @@ def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]
     body = "\n\n".join(
         [
             "Hi there,",
-            f"This issue is about one question readers keep sending us: {_mid_sentence(topic)}?",
-            "We asked three small teams how they approached it. Their answers were more "
-            "practical than we expected.",
-            "## What worked",
-            "- They picked one workflow that happens every day, not a grand project.\n"
-            "- They wrote down two numbers to watch before changing anything.\n"
-            "- They met for fifteen minutes every Friday to decide what to keep.",
-            "## What did not",
-            "Buying tools first. Every team that started with a purchase spent the first month "
-            "on setup instead of learning.",
-            "One team lead put it simply: the plan mattered less than the weekly check-in."
-            + (" We added a worked example below." if revised else ""),
+            f"This issue is about one question worth a slow answer: {_mid_sentence(topic)}?",
+            "The short answer: start smaller than feels useful, and measure before you change "
+            "anything.",
+            "## What to do",
+            "- Pick one workflow that happens every day, not a grand project.\n"
+            "- Write down two numbers to watch before changing anything.\n"
+            "- Meet for fifteen minutes every Friday to decide what to keep.",
+            "## What to skip",
+            "Buying tools first. A team that starts with a purchase tends to spend its first "
+            "month on setup instead of learning.",
+            "The weekly check-in matters more than the plan."
+            + (
+                " A hypothetical worked example: a review that takes forty minutes today, "
+                "timed again each Friday for four weeks."
+                if revised
+                else ""
+            ),
             "## A small experiment for this week",
             "Choose one task your team repeats daily. Time it on Monday. Change one thing on "
             "Tuesday. Time it again on Friday and share what you saw.",
@@ -72,7 +84,7 @@ def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]
         footer += f"\n{address}"
     return {
         "subject": subject,
-        "preheader": "Three small teams share what worked, what did not, and why.",
+        "preheader": "One daily workflow, two numbers to watch, and a Friday check-in",
         "body": body,
         "call_to_action": "Reply to this email with the workflow you will test this week.",
         "footer": footer,
@@ -86,8 +98,8 @@ _BLOG_SECTIONS = {
         "Large companies can absorb a slow start, but a team of five cannot.",
         "That is why the first experiment has to be small and cheap.",
         "It should also be easy to undo if the results are poor.",
-        "Most failed attempts share one cause: they tried to change too much at once.",
-        "The teams that succeed pick a narrow target and measure it honestly.",
+        "A common way to fail is to change too much at once.",
+        "A narrow target, measured honestly, is easier to learn from.",
         "They treat the first month as a learning exercise, not a rollout.",
         "This framing takes pressure off everyone involved.",
         "People are more willing to try something new when failure is cheap.",
@@ -217,8 +229,8 @@ def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
     if revised:
         paragraphs.insert(
             3,
-            "A team of five that followed this plan cut a daily task from "
-            "forty minutes to twenty-five in four weeks.",
+            "A hypothetical example: a team of five whose daily review takes forty minutes "
+            "could aim for thirty after four weeks, and check it with the same stopwatch.",
         )
     article = "\n\n".join(paragraphs)
     return {"title": title, "slug": slug, "meta_description": meta, "article": article}

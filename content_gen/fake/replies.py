@@ -13,6 +13,7 @@ PASS = {
     "hook": 4,
     "clarity": 5,
     "specificity": 4,
+    "voice": 4,
     "call_to_action": 4,
     "factual_care": 5,
 }
@@ -21,16 +22,27 @@ FAIL = {
     "hook": 3,
     "clarity": 4,
     "specificity": 2,
+    "voice": 3,
     "call_to_action": 3,
     "factual_care": 5,
 }
+# Fixes a careful judge gives with no brief: they never ask for facts the brief does not hold.
 _FIXES = {
     "relevance": "Tie the opening back to the topic in the first two sentences.",
     "hook": "Open with the concrete problem the reader has this week.",
     "clarity": "Split the longest paragraph and lead each one with its point.",
-    "specificity": "Add one worked example with real numbers from a team of five.",
+    "specificity": "Add one worked example, labelled as hypothetical, with numbers the reader "
+    "can check against their own team.",
+    "voice": "Replace the stock phrasing with the plain words you would say to a colleague.",
     "call_to_action": "End with one next step the reader can take today.",
     "factual_care": "Remove the statistic that has no source.",
+}
+_CRITIQUE = {
+    5: "Nothing here to improve for this criterion.",
+    4: "Good, with one thing a sharper editor would change.",
+    3: "Works, but generic: the reader has seen this before.",
+    2: "Weak: the quotes show little that is concrete.",
+    1: "Missing.",
 }
 
 
@@ -181,10 +193,12 @@ def field(prompt: str, label: str) -> str | None:
 
 
 def judgement(scores: Mapping[str, int]) -> dict[str, Any]:
+    """A judgement in the schema's order: evidence, critique, score, fix."""
     return {
         name: {
+            "evidence": ["The opening paragraph.", "The closing request."],
+            "critique": _CRITIQUE[score],
             "score": score,
-            "evidence": "The opening paragraph and the closing request.",
             "fix": "" if score == 5 else _FIXES[name],
         }
         for name, score in scores.items()

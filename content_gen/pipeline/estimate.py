@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..llm.prices import Pricer, load_prices
 from ..llm.seam import LLMReply, LLMRequest, Usage
-from ..prompts import PromptLibrary, default_prompts_dir
+from ..prompts import PromptLibrary
 from .edits import EDITS_FROM_CHARS
 from .edits import TEMPLATE as EDITS_TEMPLATE
 from .plan import plan_variables
@@ -153,7 +153,7 @@ class Estimator:
     """Estimates runs for one set of settings, prompts and prices."""
 
     def __init__(self, settings: Settings, channels: Sequence[Channel], *, batch: bool) -> None:
-        prompts = PromptLibrary(settings.prompts_dir or default_prompts_dir())
+        prompts = PromptLibrary.for_settings(settings.prompts_dir)
         check_prompts(list(channels), prompts)  # a broken template fails here, as in a run
         self.settings, self.batch = settings, batch
         self.rt = Runtime.build(settings, _NoCalls(), prompts=prompts)

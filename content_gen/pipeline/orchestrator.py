@@ -164,12 +164,24 @@ class _Record:
 
     def write(self, manifest: dict[str, Any]) -> None:
         try:
-            self.run_dir.write_manifest(manifest)
+            self.run_dir.update_manifest(lambda disk: self._with_earlier_from(disk, manifest))
         except OSError as exc:
             # The pieces are paid for: they are still put in place, and the run says what
             # went wrong instead of ending in a traceback.
             self.manifest_error = f"could not write {self.run_dir.path}/run.json: {exc.strerror}"
             log.warning(self.manifest_error)
+
+    def _with_earlier_from(self, disk: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+        """`manifest`, with the channels this run does not redo as run.json has them now: the
+        review page may have approved or edited one of them since this run began."""
+        now = disk.get("channels")
+        if not self.earlier or not isinstance(now, dict):
+            return manifest
+        channels = {
+            name: now[name] if name in self.earlier and isinstance(now.get(name), dict) else data
+            for name, data in manifest["channels"].items()
+        }
+        return manifest | {"channels": channels}
 
     def manifest(self, *, interrupted: bool, done: bool) -> dict[str, Any]:
         results = self.results()

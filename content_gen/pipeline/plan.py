@@ -213,15 +213,22 @@ def _saved_form(plan: TopicPlan, job: Job) -> dict[str, Any]:
 
 def _saved(run_dir: RunDir, job: Job) -> TopicPlan | None:
     """The plan this run directory already has, if it was made from the same inputs."""
+    found = saved_plan(run_dir)
+    if found is None:
+        return None
+    plan, data = found
+    same = (
+        data.get("topic") == job.topic
+        and data.get("sources") == [s.sha256 for s in job.sources]
+        and data.get("brief_chars") == len(job.brief)
+    )
+    return plan if same else None
+
+
+def saved_plan(run_dir: RunDir) -> tuple[TopicPlan, dict[str, Any]] | None:
+    """The plan in the run directory's plan.json, and the file's data; None without one."""
     try:
         data = json.loads((run_dir.path / PLAN_FILE).read_text(encoding="utf-8"))
-        same = (
-            data["topic"] == job.topic
-            and data["sources"] == [s.sha256 for s in job.sources]
-            and data["brief_chars"] == len(job.brief)
-        )
-        if not same:
-            return None
         claims = tuple(
             Claim(c["id"], c["text"], c["source"], c["quote"])
             for c in data["claims"]
@@ -230,7 +237,7 @@ def _saved(run_dir: RunDir, job: Job) -> TopicPlan | None:
         research = tuple(
             Source(**{k: v for k, v in r.items() if k in _SOURCE}) for r in data["research"]
         )
-        return TopicPlan(
+        plan = TopicPlan(
             data["angle"],
             tuple(data["key_points"]),
             data["call_to_action"],
@@ -238,8 +245,9 @@ def _saved(run_dir: RunDir, job: Job) -> TopicPlan | None:
             research=research,
             reused=True,
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return plan, data
 
 
 _SOURCE = ("id", "origin", "kind", "title", "text", "media_type", "sha256", "fetched_at")

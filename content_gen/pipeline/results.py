@@ -12,11 +12,11 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..errors import LLMError, UsageError
+from ..errors import LLMError, SourceError, UsageError
 from ..llm.seam import CallRecord, Usage
 from ..quality.claims import Evidence
 from ..quality.judge import Judgement, judgement_dict, mean_score, rank
-from ..quality.rules import Violation, blocking
+from ..quality.rules import Violation, blocking, warnings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -89,6 +89,9 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
+    #: The draft as its file would hold it: the review page diffs each attempt against the last.
+    text: str | None = None
+    #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
     revision: dict[str, object] | None = None
 
     @property
@@ -116,6 +119,7 @@ class Attempt:
             "tokens": self.usage.as_dict(),
             "seconds": round(self.seconds, 3),
             "calls": [c.as_dict() for c in self.calls],
+            "text": self.text,
         }
 
 
@@ -243,9 +247,16 @@ class ChannelResult:
     def usage(self) -> Usage:
         return sum((a.usage for a in self.attempts), Usage())
 
+    @property
+    def warnings(self) -> list[Violation]:
+        """The warnings the saved piece still has, in the order the rules report them."""
+        saved = next((a for a in self.attempts if a.number == self.best), None)
+        return warnings(saved.violations) if saved is not None else []
+
     def summary(self) -> ChannelResult:
-        """The result without drafts and judgements: what a long run keeps for its summary."""
-        attempts = tuple(replace(a, draft=None, judgement=None) for a in self.attempts)
+        """The result without drafts, texts and judgements: what a long run keeps for its
+        summary."""
+        attempts = tuple(replace(a, draft=None, judgement=None, text=None) for a in self.attempts)
         return replace(self, attempts=attempts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -274,6 +285,8 @@ def describe(error: BaseException) -> tuple[str, str]:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return "write_error", f"could not save {where}{error.strerror or error}"
+    if isinstance(error, SourceError):
+        return "source_error", str(error)
     if isinstance(error, UsageError):
         return "write_error", str(error)
     # A bug, not an API problem: the traceback is for -vv, the user gets one line.

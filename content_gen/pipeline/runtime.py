@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..channels.base import ChannelContext
 from ..errors import RunHalted
-from ..prompts import PromptLibrary, default_prompts_dir
+from ..prompts import PromptLibrary
 from ..quality.judge import QualityBar
 from ..redact import Redact, redactor
 
@@ -73,16 +73,12 @@ class Runtime:
         key = settings.api_key.get_secret_value() if settings.api_key else None
         return cls(
             llm=llm,
-            prompts=prompts or PromptLibrary(settings.prompts_dir or default_prompts_dir()),
+            prompts=prompts or PromptLibrary.for_settings(settings.prompts_dir),
             model=settings.model,
             judge_model=settings.judge_model,
             max_revisions=settings.max_revisions,
             bar=QualityBar(min_score=settings.pass_min, min_mean=settings.pass_mean),
-            context=ChannelContext(
-                postal_address=settings.postal_address,
-                blog_min_words=settings.blog_min_words,
-                blog_max_words=settings.blog_max_words,
-            ),
+            context=ChannelContext.of(settings),
             stop=stop or threading.Event(),
             clock=clock,
             simulated=simulated,

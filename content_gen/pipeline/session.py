@@ -22,7 +22,7 @@ from ..llm.cache import ResponseCache
 from ..llm.prices import Pricer, load_prices
 from ..llm.seam import CallRecord, Usage
 from ..llm.steps import STEP_SETTINGS
-from ..prompts import PromptLibrary, default_prompts_dir
+from ..prompts import PromptLibrary
 from ..storage import RunDir
 from .orchestrator import run_topic
 from .plan import PLAN_VARIABLES, make_plan
@@ -68,7 +68,7 @@ class Session:
     ) -> Iterator[Session]:
         """Check the prompts, the key and the prices, then build the shared pieces. No request
         is made."""
-        prompts = PromptLibrary(settings.prompts_dir or default_prompts_dir())
+        prompts = PromptLibrary.for_settings(settings.prompts_dir)
         check_prompts(list(channels), prompts)
         prompts.check("plan.md", PLAN_VARIABLES)
         pricer = Pricer(load_prices(settings.prices_file))

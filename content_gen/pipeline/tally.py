@@ -34,6 +34,7 @@ class Progress:
     judge_error: str | None = None
     passed: bool = False
     calls: list[CallRecord] = field(default_factory=list)
+    text: str | None = None
     #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
     revision: dict[str, object] | None = None
 
@@ -47,6 +48,7 @@ class Progress:
             self.passed,
             (*self.calls, *extra),
             seconds,
+            self.text,
             self.revision,
         )
 

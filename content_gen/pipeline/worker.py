@@ -7,6 +7,7 @@ failure cannot reach another.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -62,12 +63,12 @@ def run_channel(
     """The quality loop for one channel. Returns a result; never raises."""
     tally = tally or Tally()
     started = rt.clock()
-    ctx = replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+    ctx = job_context(rt, job)
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
         for number in range(1, rt.max_revisions + 2):
-            attempt = _run_attempt(channel, job, rt, ctx, number, tally)
+            attempt = run_attempt(channel, job, rt, ctx, number, tally)
             attempts = tally.attempts()
             if attempt.passed:
                 stop_reason = "passed"
@@ -115,17 +116,32 @@ def run_channel(
     return ChannelRun(replace(result, sha256=staged.sha256, claims_used=used), staged)
 
 
-def _run_attempt(
-    channel: Channel, job: Job, rt: Runtime, ctx: ChannelContext, number: int, tally: Tally
+def job_context(rt: Runtime, job: Job) -> ChannelContext:
+    """What the channel's rules and renderer know of this job: its day, evidence and sources."""
+    return replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+
+
+def run_attempt(
+    channel: Channel,
+    job: Job,
+    rt: Runtime,
+    ctx: ChannelContext,
+    number: int,
+    tally: Tally,
+    fixes: Sequence[str] | None = None,
 ) -> Attempt:
-    """Make attempt `number` and record it in `tally`, even if one of its calls fails."""
+    """Make attempt `number` and record it in `tally`, even if one of its calls fails.
+
+    It revises the best attempt in `tally` if there is one, told to fix what blocks it and
+    `fixes` (by default, the judge's fixes for its weak criteria).
+    """
     started = rt.clock()
     progress = Progress(number, started)
     best = _best(tally.attempts())
     tally.begin(progress)
     tag = job.log_tag(channel.name)
     try:
-        _make(channel, job, rt, ctx, progress, best, tag, tally.meter)
+        _make(channel, job, rt, ctx, progress, best, tag, tally.meter, fixes)
     finally:
         attempt = progress.freeze(rt.clock() - started)
         tally.end(attempt)
@@ -150,6 +166,7 @@ def _make(
     best: Attempt | None,
     tag: str,
     meter: Meter,
+    fixes: Sequence[str] | None = None,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
     variables = prompt_variables(channel, job, rt)
@@ -157,7 +174,8 @@ def _make(
         prompt = rt.prompts.render(channel.prompt("writer"), variables)
         step = "draft"
     else:
-        fixes = rt.bar.fixes(best.judgement) if best.judgement else []
+        if fixes is None:
+            fixes = rt.bar.fixes(best.judgement) if best.judgement else []
         revising = variables | {
             "draft": best.draft.model_dump_json(indent=2),
             "feedback": feedback(best.violations, fixes),
@@ -173,14 +191,18 @@ def _make(
     else:
         draft = _call(rt, progress, request)
     progress.draft = draft
-    progress.violations = tuple(channel.check(draft, ctx))
+    piece = progress.text = channel.render(draft, ctx)
+    # Located in the file as it would be saved, so run.json's lines are the file's lines.
+    progress.violations = tuple(
+        channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)
+    )
     if blocking(progress.violations):
         return
     judge_prompt = rt.prompts.render(
         "judge.md",
         variables
         | {
-            "piece": channel.render(draft, ctx),
+            "piece": piece,
             "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
         },
     )
@@ -221,7 +243,9 @@ def prompt_variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, objec
     ctx = rt.context
     return {
         "topic": job.topic,
-        "brief": job.brief.strip() or "(none: rely on general knowledge, and invent no facts)",
+        "brief": job.brief.strip()
+        or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
+        "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
         "channel": channel.label,

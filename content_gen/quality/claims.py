@@ -198,8 +198,10 @@ def consistency(
 ) -> list[Conflict]:
     """What the pieces of one topic disagree on: a claim's figure, or the call to action."""
     out = []
+    claimed = {c.id: {f.value for f in figures(f"{c.text} {c.quote}")} for c in claims}
     for claim in claims:
-        own = {f.value for f in figures(f"{claim.text} {claim.quote}")}
+        own = claimed[claim.id]
+        others = set().union(*(v for k, v in claimed.items() if k != claim.id))
         words = _content_words(claim.text)
         if not own or len(words) < 3:
             continue
@@ -208,8 +210,10 @@ def consistency(
                 lowered = sentence.casefold()
                 if sum(1 for w in words if w in lowered) < max(3, len(words) // 2):
                     continue
+                # A figure in a sentence about this claim that is neither the claim's nor
+                # another claim's: the pieces tell the same fact with different numbers.
                 stated = {f.value for f in figures(sentence)}
-                if stated and not stated & own:
+                if stated - own - others:
                     numbers = ", ".join(f.text for f in figures(sentence))
                     out.append(
                         Conflict(

@@ -1,7 +1,10 @@
 """The judge's verdict and the bar a piece must clear; how attempts are ranked and revised.
 
-The judge replies in the `Judgement` schema (structured output). Parse failures are failed
-judgements, never default scores; the bar and the ranking are deterministic.
+The judge replies in the `Judgement` schema (structured output). Per criterion it writes the
+evidence first, then its critique, then the score and the fix: the schema's field order is the
+order the model writes in, so a score follows from quotes instead of being justified after the
+fact. Parse failures are failed judgements, never default scores; the bar and the ranking are
+deterministic.
 """
 
 from __future__ import annotations
@@ -13,15 +16,30 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .rules import Violation
+from .rules import Violation, blocking
 
-CRITERIA = ("relevance", "hook", "clarity", "specificity", "call_to_action", "factual_care")
+CRITERIA = (
+    "relevance",
+    "hook",
+    "clarity",
+    "specificity",
+    "voice",
+    "call_to_action",
+    "factual_care",
+)
 
 
 class CriterionScore(BaseModel):
+    evidence: list[str] = Field(
+        description="one to three short quotes from the piece, copied exactly, that the score "
+        "rests on; written before anything else"
+    )
+    critique: str = Field(description="what the quotes show about this criterion, in a sentence")
     score: int = Field(ge=1, le=5, description="1-5 on the anchored scale in the instructions")
-    evidence: str = Field(description="a short quote from the piece that justifies the score")
-    fix: str = Field(description="one concrete change that would raise the score; empty if 5")
+    fix: str = Field(
+        description="one concrete change that would raise the score; empty if 5; never a "
+        "request for facts, numbers, names or stories the brief does not give"
+    )
 
 
 class Judgement(BaseModel):
@@ -31,6 +49,7 @@ class Judgement(BaseModel):
     hook: CriterionScore
     clarity: CriterionScore
     specificity: CriterionScore
+    voice: CriterionScore
     call_to_action: CriterionScore
     factual_care: CriterionScore
 
@@ -76,15 +95,17 @@ def mean_score(judgement: Judgement | None) -> float | None:
 
 
 def judgement_dict(judgement: Judgement | None) -> dict[str, Any] | None:
-    """A judgement as run.json records it: scores, mean and the fixes asked for."""
+    """A judgement as run.json records it: scores, mean, the fixes asked for, and per criterion
+    the quotes and critique the score rests on (to see later why a piece passed)."""
     if judgement is None:
         return None
+    criteria = {name: getattr(judgement, name) for name in CRITERIA}
     return {
         "scores": judgement.scores(),
         "mean": mean_score(judgement),
-        "fixes": {
-            name: getattr(judgement, name).fix for name in CRITERIA if getattr(judgement, name).fix
-        },
+        "fixes": {name: c.fix for name, c in criteria.items() if c.fix},
+        "evidence": {name: c.evidence for name, c in criteria.items()},
+        "critique": {name: c.critique for name, c in criteria.items()},
     }
 
 
@@ -97,7 +118,12 @@ def rank(blocked: bool, judgement: Judgement | None) -> tuple[bool, int, float]:
 
 
 def feedback(violations: Sequence[Violation], fixes: Sequence[str]) -> str:
-    """What the reviser is told: rule violations first (they are certain), then the judge."""
-    lines = [f"- [{v.level}] {v.message}" for v in violations]
+    """What the reviser is told: the blocking problems (certain), then the judge's fixes for
+    its weak criteria. Warnings are left out, so that "change only what was flagged" holds: a
+    reviser chasing every warning rewrites what already works."""
+    lines = [
+        f"- [block] {v.message}" + (f' (at "{v.excerpt}")' if v.excerpt else "")
+        for v in blocking(violations)
+    ]
     lines += [f"- [editor] {fix}" for fix in fixes]
     return "\n".join(lines) if lines else "- No specific problems were flagged; tighten the piece."

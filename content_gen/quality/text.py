@@ -1,13 +1,39 @@
-"""Text helpers every rule shares: words, sentences, short quotes for messages."""
+"""Text helpers every rule shares: words, sentences, short quotes, where a match is, and masks.
+
+A rule that reads prose reads `prose_view(text)`: the same text with code, URLs, link targets
+and reference-link syntax blanked out to spaces. Lengths and line breaks are kept, so an
+offset found in the view is the same offset in the text, and line and column can be reported.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Letters and digits in any script; dashes, bullets and arrows are not words.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n{2,}")
-FENCE = re.compile(r"^```.*?^```[^\n]*$", re.MULTILINE | re.DOTALL)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n[ \t]*\n")
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLANK = re.compile(r"^[ \t]*$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_URL = re.compile(r"<?\b(?:https?://|ftp://|mailto:|www\.)[^\s<>]+>?", re.IGNORECASE)
+# Bare domains and e-mail addresses: "delvingbitcoin.org", "news@example.com".
+_DOMAIN = re.compile(
+    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|rs|gov|edu|app|ai|co|uk|de|me|info|sh|so|xyz)\b"
+    r"(?:/[^\s)\]>]*)?",
+    re.IGNORECASE,
+)
+# [text](target) and [text][label]: the brackets and what follows them are syntax, not prose.
+_INLINE_LINK = re.compile(r'(!?\[)([^\]\n]*)(\])(\([^)\s]*(?:\s+"[^"\n]*")?\))')
+_REFERENCE_LINK = re.compile(r"(!?\[)([^\[\]\n]+)(\])(\[[^\[\]\n]*\])")
+_REFERENCE_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+_SHORTCUT = re.compile(r"\[([^\[\]\n]+)\](?![(\[:])")
 
 
 def word_count(text: str) -> int:
@@ -27,3 +53,107 @@ def quote(text: str, limit: int = 60) -> str:
 def squash(text: str) -> str:
     """Casefolded, commas dropped, whitespace collapsed: for "does the footer say X" checks."""
     return " ".join(text.casefold().replace(",", " ").split())
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def excerpt(text: str, start: int, end: int | None = None, limit: int = 50) -> str:
+    """The text from `start` to `end` (or the end of its line), as written, on one line."""
+    stop = text.find("\n", start)
+    stop = len(text) if stop == -1 else stop
+    if end is not None:
+        stop = min(stop, max(end, start + 1))
+    return text[start : min(stop, start + limit)].rstrip()
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span's characters turned to spaces, line breaks kept."""
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if end <= at:
+            continue
+        start = max(start, at)
+        out.append(text[at:start])
+        out.append(re.sub(r"[^\n]", " ", text[start:end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """Fenced blocks (``` or ~~~, closed or running to the end) and indented code blocks."""
+    spans: list[tuple[int, int]] = []
+    offset, fence, fence_start = 0, "", 0
+    previous_blank, in_indented, in_list = True, False, False
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        if fence:
+            stripped = bare.strip()
+            if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
+                spans.append((fence_start, offset + len(bare)))
+                fence = ""
+        elif (opening := _FENCE_OPEN.match(bare)) is not None:
+            fence, fence_start = opening.group(1), offset
+            in_indented = False
+        elif _BLANK.match(bare):
+            previous_blank = True
+            offset += len(line)
+            continue
+        elif _INDENTED.match(bare) and (in_indented or (previous_blank and not in_list)):
+            # Four spaces after a list item continue the item; anywhere else they are code.
+            spans.append((offset, offset + len(bare)))
+            in_indented = True
+        else:
+            in_indented = False
+            if _LIST_ITEM.match(bare):
+                in_list = True
+            elif previous_blank and not bare.startswith((" ", "\t")):
+                in_list = False
+        previous_blank = False
+        offset += len(line)
+    if fence:
+        spans.append((fence_start, len(text)))
+    return spans
+
+
+def code_view(text: str) -> str:
+    """`text` with fenced and indented code blocks, code spans and HTML comments blanked."""
+    masked = _blank(text, _code_blocks(text))
+    spans = [m.span() for m in _CODE_SPAN.finditer(masked) if "\n\n" not in m.group(0)]
+    spans += [m.span() for m in _HTML_COMMENT.finditer(masked)]
+    return _blank(masked, spans)
+
+
+@lru_cache(maxsize=64)
+def prose_view(text: str) -> str:
+    """What a reader reads as prose: `code_view` without URLs, domains and link syntax.
+
+    Link text stays (it is prose) but loses its brackets, so "[Add a macro][rfc466]" is not
+    mistaken for a "[Add ...]" placeholder; a bare "[label]" that a reference definition
+    names is a link too.
+    """
+    masked = code_view(text)
+    labels = {
+        m.group(0).split("]:", 1)[0].strip().lstrip("[").casefold()
+        for m in _REFERENCE_DEF.finditer(masked)
+    }
+    spans = [m.span() for m in _REFERENCE_DEF.finditer(masked)]
+    spans += [m.span() for m in _FOOTNOTE.finditer(masked)]
+    for pattern in (_INLINE_LINK, _REFERENCE_LINK):
+        for m in pattern.finditer(masked):
+            spans += [m.span(1), m.span(3), m.span(4)]
+    if labels:
+        for m in _SHORTCUT.finditer(masked):
+            if m.group(1).strip().casefold() in labels:
+                spans += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
+    masked = _blank(masked, spans)
+    return _blank(
+        masked,
+        [m.span() for m in _URL.finditer(masked)] + [m.span() for m in _DOMAIN.finditer(masked)],
+    )

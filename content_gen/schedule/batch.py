@@ -33,7 +33,7 @@ from ..llm.seam import CallRecord, LLMReply, LLMRequest, Usage
 from ..pipeline.results import ChannelResult, Status
 from .calendar import Calendar, Entry
 from .jobs import JobLog, JobRecord, Request
-from .runner import CalendarRun, EntryRun, Runner
+from .runner import CalendarRun, EntryRun, Runner, Sourcing
 
 if TYPE_CHECKING:
     from ..pipeline.session import Session
@@ -72,8 +72,9 @@ class BatchRunner(Runner):
         on_result: Callable[[Entry, ChannelResult], None] | None,
         on_progress: Callable[[str], None],
         sleep: Callable[[float], object],
+        sourcing: Sourcing,
     ) -> None:
-        super().__init__(session, ledger, force=force, on_result=on_result)
+        super().__init__(session, ledger, force=force, on_result=on_result, sourcing=sourcing)
         self.llm = llm
         self.client = BatchClient(llm.gemini, sleep)
         self.jobs = JobLog(ledger, self.owner)
@@ -293,6 +294,7 @@ def run_batch(
     on_result: Callable[[Entry, ChannelResult], None] | None = None,
     on_progress: Callable[[str], None] = lambda line: None,
     sleep: Callable[[float], object] | None = None,
+    sourcing: Sourcing | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done, in rounds of batch jobs."""
     gemini = session.runtime.llm
@@ -313,6 +315,7 @@ def run_batch(
         on_result=on_result,
         on_progress=on_progress,
         sleep=sleep or stop.wait,
+        sourcing=sourcing or Sourcing(calendar.path.parent),
     )
     run, _, todo = runner.start(calendar, today)
     if not todo:

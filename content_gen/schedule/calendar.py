@@ -16,14 +16,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..channels import parse_names
 from ..errors import UsageError
 from ..files import OUTSIDE_HINT, confine, read_text
 from ..inputs import check_audience, check_topic, read_brief
+from ..sources.model import split_specs
 from ..storage import run_dir_name
 
-COLUMNS = ("date", "topic", "channels", "brief", "audience", "id")
+COLUMNS = ("date", "topic", "channels", "brief", "sources", "audience", "id")
 REQUIRED = ("date", "topic")
 ID_MAX_CHARS = 200
 CALENDAR_MAX_BYTES = 5_000_000
@@ -45,6 +47,8 @@ class Entry:
     brief_text: str = field(default="", repr=False)
     audience: str | None = None
     id: str | None = None
+    #: Files (relative to the calendar, inside its folder) and http(s) URLs, read at run time.
+    sources: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -149,7 +153,23 @@ def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: b
         brief_text=read_brief(brief, label="brief"),
         audience=audience,
         id=entry_id,
+        sources=_sources(values.get("sources"), base, allow_outside),
     )
+
+
+def _sources(value: object, base: Path, allow_outside: bool) -> tuple[str, ...]:
+    """The row's sources, checked without fetching: files confined, URLs http(s) only."""
+    if value is not None and not isinstance(value, str | list):
+        raise UsageError(f"sources must be text, not {_type_name(value)}")
+    specs = split_specs(value)
+    for spec in specs:
+        scheme = urlsplit(spec).scheme.lower()
+        if scheme in ("http", "https"):
+            continue
+        if scheme and len(scheme) > 1:
+            raise UsageError(f"source {spec}: only http:// and https:// URLs can be fetched")
+        _named_file(base, spec, "source", allow_outside)
+    return tuple(specs)
 
 
 def _named_file(base: Path, name: str, label: str, allow_outside: bool) -> Path:
@@ -300,7 +320,7 @@ def _check_header(path: Path, line: int, columns: list[str]) -> None:
         if name not in columns:
             raise UsageError(
                 f"{path}:{line}: the header row has no {name!r} column; the columns are "
-                "date, topic and optionally channels, brief, audience, id"
+                "date, topic and optionally channels, brief, sources, audience, id"
             )
     named = [c for c in columns if c]
     for name in named:

@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..llm.seam import Usage
 from ..storage import pid_alive
-from . import schema
 from .integrity import APPLICATION_ID, inspect
-from .schema import SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, create, upgrade
 from .work import Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
@@ -123,7 +122,7 @@ class Ledger:
                         f"{self.path} is an SQLite file but not a content-gen ledger; "
                         "choose another with --ledger"
                     )
-                schema.create(db, APPLICATION_ID)
+                create(db)
             elif app != APPLICATION_ID:
                 raise UsageError(
                     f"{self.path} is not a content-gen ledger; choose another with --ledger"
@@ -133,8 +132,8 @@ class Ledger:
                     f"ledger {self.path} was written by a newer content-gen (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade content-gen"
                 )
-            elif version < SCHEMA_VERSION:
-                schema.migrate(db, version)
+            else:
+                upgrade(db, version)
             self.identity = str(db.execute("SELECT id FROM ledger").fetchone()[0])
 
     def _use_wal(self) -> None:
@@ -197,19 +196,21 @@ class Ledger:
         simulated: bool,
         redo_before: str | None,
         on_disk: Callable[[str], bool] = lambda channel: True,
+        kept: Callable[[str], bool] = lambda channel: False,
     ) -> bool:
         """Whether a run should (re)write this channel.
 
-        Done stays done, unless it was simulated and this run is real, or its piece is no longer
-        on disk (`on_disk(channel)`: the files are the truth), or `redo_before` (the start of a
-        --force run) is later than when it was done: a forced run redoes each channel once,
-        however many forced runs overlap.
+        Done stays done, unless it was simulated and this run is real (and no person approved
+        or edited it: `kept(channel)`), or its piece is no longer on disk (`on_disk(channel)`:
+        the files are the truth), or `redo_before` (the start of a --force run) is later than
+        when it was done: a forced run redoes each channel once, however many forced runs
+        overlap.
         """
         if work is None or work.status in (WorkStatus.PENDING, WorkStatus.FAILED):
             return True
         if work.status == WorkStatus.RUNNING:
             return self._owner_gone(work)
-        if work.simulated and not simulated:
+        if work.simulated and not simulated and not kept(work.channel):
             return True
         if not on_disk(work.channel):
             return True
@@ -231,6 +232,7 @@ class Ledger:
         simulated: bool = False,
         redo_before: str | None = None,
         on_disk: Callable[[str], bool] = lambda channel: True,
+        kept: Callable[[str], bool] = lambda channel: False,
     ) -> list[str]:
         """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
         claimed = []
@@ -245,6 +247,7 @@ class Ledger:
                     simulated=simulated,
                     redo_before=redo_before,
                     on_disk=on_disk,
+                    kept=kept,
                 ):
                     continue
                 db.execute(
@@ -292,7 +295,7 @@ class Ledger:
                     file = coalesce(?, file), calls = calls + ?,
                     prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,
                     total_tokens = total_tokens + ?, cost_usd = cost_usd + ?,
-                    unpriced_calls = unpriced_calls + ?, error = ?, error_kind = ?,
+                    unpriced_calls = unpriced_calls + ?, error = ?, error_kind = ?, review = ?,
                     owner_run = NULL, owner_pid = NULL, owner_host = NULL, lease_until = NULL,
                     finished_at = ?
                 WHERE entry_key = ? AND channel = ? AND owner_run = ?
@@ -312,11 +315,24 @@ class Ledger:
                     outcome.unpriced_calls,
                     outcome.error,
                     outcome.error_kind,
+                    outcome.review,
                     self.now(),
                     entry.key,
                     channel,
                     owner.run_id,
                 ),
+            )
+
+    def set_review(self, entry_key: str, channel: str, review: str | None) -> bool:
+        """Record a person's review of a done piece (the review page, after run.json); returns
+        whether the ledger has that entry x channel."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE work SET review = ? WHERE entry_key = ? AND channel = ?",
+                    (review, entry_key, channel),
+                ).rowcount
+                > 0
             )
 
     def release(self, owner: Owner, reason: str) -> int:

@@ -24,7 +24,9 @@ from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
 from ..pipeline.session import Session
-from ..storage import RunDir, remove_orphans
+from ..review.state import NEW, kept, state_of
+from ..sources import Confinement, Source, load_sources
+from ..storage import RunDir, json_object, remove_orphans
 from .calendar import Calendar, Entry
 from .ledger import Ledger
 from .spending import BUDGET_SETTING, Spending
@@ -94,10 +96,17 @@ def run_calendar(
     max_topics: int,
     force: bool = False,
     on_result: Callable[[Entry, ChannelResult], None] | None = None,
+    sourcing: Sourcing | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
     Ctrl-C, after giving back the claims this run still holds)."""
-    runner = Runner(session, ledger, force=force, on_result=on_result)
+    runner = Runner(
+        session,
+        ledger,
+        force=force,
+        on_result=on_result,
+        sourcing=sourcing or Sourcing(calendar.path.parent),
+    )
     run, due, todo = runner.start(calendar, today)
     with ledger.heartbeat(runner.owner):
         while todo and not run.interrupted and not session.runtime.stop.is_set():
@@ -106,6 +115,31 @@ def run_calendar(
             # (killed, kill -9): take them over now rather than leave them for tomorrow.
             todo = runner.orphaned(due, ledger.work())
     return runner.end(run)
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    """How a calendar's sources are read: relative to its folder, and confined unless trusted."""
+
+    folder: Path
+    outside_files: bool = False  # --allow-outside-files
+    private_urls: bool = False  # --allow-private-urls
+    skip_unreadable: bool = False  # --skip-unreadable-sources
+    research: bool = False  # --research
+
+    def read(self, entry: Entry) -> tuple[Source, ...]:
+        confinement = Confinement(
+            folder=None if self.outside_files else self.folder, private_urls=self.private_urls
+        )
+        sources, problems = load_sources(
+            entry.sources,
+            base=self.folder,
+            confinement=confinement,
+            skip_unreadable=self.skip_unreadable,
+        )
+        for problem in problems:
+            log.warning("%s: left out: %s", entry.label, problem)
+        return tuple(sources)
 
 
 class Runner:
@@ -118,7 +152,9 @@ class Runner:
         *,
         force: bool,
         on_result: Callable[[Entry, ChannelResult], None] | None,
+        sourcing: Sourcing,
     ) -> None:
+        self.sourcing = sourcing
         self.session = session
         self.ledger = ledger
         self.owner = Owner.current()
@@ -240,6 +276,7 @@ class Runner:
             simulated=self.simulated,
             redo_before=self.redo_before,
             on_disk=lambda channel: channel in self._on_disk(entry),
+            kept=lambda channel: kept(self._on_disk(entry).get(channel)),
         )
         work = self.ledger.work(entry.key)
         outcome.held = tuple(
@@ -275,6 +312,10 @@ class Runner:
             audience=audience,
             day=entry.day,
             tag=entry.label,
+            # Before any of the entry's API calls: a source that cannot be read fails the
+            # entry's channels (they stay to do), and costs nothing.
+            sources=self.sourcing.read(entry),
+            research=self.sourcing.research,
         )
         topic = self.session.run(
             job,
@@ -319,12 +360,19 @@ class Runner:
 
 
 def on_disk(entry: Entry, out_root: Path, *, simulated: bool) -> dict[str, dict[str, Any]]:
-    """The entry's channels whose pieces are saved in its run directory, by run.json."""
+    """The entry's channels whose pieces are saved in its run directory, by run.json.
+
+    A real run rewrites what the simulator wrote, except the pieces a person approved or
+    edited on the review page: those are theirs.
+    """
     run_dir = RunDir(out_root / entry.directory)
     manifest = run_dir.read_manifest()
-    if manifest is None or (manifest.get("simulated") and not simulated):
+    if manifest is None:
         return {}
-    return {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+    saved = {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+    if manifest.get("simulated") and not simulated:
+        return {c: r for c, r in saved.items() if kept(r)}
+    return saved
 
 
 def to_write(
@@ -348,21 +396,23 @@ def to_write(
             simulated=simulated,
             redo_before=since,
             on_disk=saved.__contains__,
+            kept=lambda channel: kept(saved.get(channel)),
         )
     ]
 
 
 def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
     """A piece found saved on disk, as the ledger records it: done, with what it cost."""
-    found = record.get("usage")
     path = session.settings.output_dir / entry.directory / str(record["file"])
+    review = state_of(record)
     return Outcome(
         status=WorkStatus.DONE,
         result=str(record.get("status") or Status.PASSED),
         attempts=len(record.get("attempts") or []),
         score=record.get("score"),
         file=str(path.resolve()),
-        **_paid(Usage.from_dict(found if isinstance(found, dict) else {})),
+        review=None if review == NEW else review,
+        **_paid(Usage.from_dict(json_object(record.get("usage")))),
     )
 
 

@@ -1,19 +1,19 @@
-"""The ledger's tables, and how a ledger written by an older content-gen is brought up to date.
+"""The ledger's tables, and the steps that bring an older ledger up to date.
 
-The version is in `PRAGMA user_version`. 2 added the ledger's identity (see integrity.py);
-3 added what work cost (`work.cost_usd`), every call's spending as it happened (`spend`: the
-month's total survives a run killed before it records its channels) and the Batch API jobs a
-run is waiting for (`batch_jobs`: a rerun picks a job up instead of paying for it again).
+A new ledger is made as version 1 and then taken through every step, exactly as an old one
+is, so there is one path to each version. To change the schema, append a step to `STEPS`:
+it runs once, inside the transaction that opens the ledger.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 
-SCHEMA_VERSION = 3
+from .integrity import APPLICATION_ID
 
-_WORK = """
+_VERSION_1 = """
 CREATE TABLE work (
     entry_key     TEXT NOT NULL,
     channel       TEXT NOT NULL,
@@ -38,13 +38,27 @@ CREATE TABLE work (
     lease_until   REAL,
     started_at    TEXT,
     finished_at   TEXT,
-    ledger_id     TEXT,
-    cost_usd      REAL NOT NULL DEFAULT 0,
-    unpriced_calls INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entry_key, channel)
 )
 """
 _IDENTITY = "CREATE TABLE ledger (id TEXT NOT NULL)"
+
+
+def _identity(db: sqlite3.Connection) -> None:
+    """2: the ledger's random identity, in its own table and on every row (integrity.py)."""
+    identity = uuid.uuid4().hex
+    db.execute(_IDENTITY)
+    db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
+    db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
+    db.execute("UPDATE work SET ledger_id = ?", (identity,))
+
+
+def _review(db: sqlite3.Connection) -> None:
+    """3: the review state a person gave a done piece (approved, edited, sent_back; NULL is
+    new), copied from its run.json by the review page, so SQL and `calendar status` see it."""
+    db.execute("ALTER TABLE work ADD COLUMN review TEXT")
+
+
 _SPEND = """
 CREATE TABLE spend (
     at        TEXT NOT NULL,
@@ -55,7 +69,6 @@ CREATE TABLE spend (
     unpriced  INTEGER NOT NULL DEFAULT 0
 )
 """
-_SPEND_INDEX = "CREATE INDEX spend_month ON spend (month)"
 _JOBS = """
 CREATE TABLE batch_jobs (
     display_name TEXT PRIMARY KEY,
@@ -72,28 +85,32 @@ CREATE TABLE batch_jobs (
 """
 
 
-def create(db: sqlite3.Connection, application_id: int) -> None:
-    """A new ledger's tables, identity and version."""
-    for statement in (_WORK, _IDENTITY, _SPEND, _SPEND_INDEX, _JOBS):
-        db.execute(statement)
-    db.execute("INSERT INTO ledger (id) VALUES (?)", (uuid.uuid4().hex,))
-    db.execute(f"PRAGMA application_id = {application_id}")
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+def _costs(db: sqlite3.Connection) -> None:
+    """4: what work cost (`work.cost_usd`, and `unpriced_calls` of a model with no price);
+    every call's spending as it is paid (`spend`: a month's total survives a run killed before
+    it records its channels); the Batch API jobs runs wait for (`batch_jobs`: a rerun picks a
+    job up instead of paying for it again). What earlier rows cost is unknown: $0."""
+    db.execute("ALTER TABLE work ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE work ADD COLUMN unpriced_calls INTEGER NOT NULL DEFAULT 0")
+    db.execute(_SPEND)
+    db.execute("CREATE INDEX spend_month ON spend (month)")
+    db.execute(_JOBS)
 
 
-def migrate(db: sqlite3.Connection, version: int) -> None:
-    """Bring a ledger of an older `version` up to this one, inside the caller's transaction."""
-    if version < 2:
-        identity = uuid.uuid4().hex
-        db.execute(_IDENTITY)
-        db.execute("INSERT INTO ledger (id) VALUES (?)", (identity,))
-        db.execute("ALTER TABLE work ADD COLUMN ledger_id TEXT")
-        db.execute("UPDATE work SET ledger_id = ?", (identity,))
-    if version < 3:
-        # What earlier runs cost is unknown (tokens were recorded, prices were not): it shows
-        # as $0 in those rows, and the month's spending starts from this run.
-        db.execute("ALTER TABLE work ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0")
-        db.execute("ALTER TABLE work ADD COLUMN unpriced_calls INTEGER NOT NULL DEFAULT 0")
-        for statement in (_SPEND, _SPEND_INDEX, _JOBS):
-            db.execute(statement)
+#: STEPS[n] takes a ledger from version n + 1 to n + 2.
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _costs]
+SCHEMA_VERSION = 1 + len(STEPS)
+
+
+def create(db: sqlite3.Connection) -> None:
+    """A new ledger, at the newest version."""
+    db.execute(_VERSION_1)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    upgrade(db, 1)
+
+
+def upgrade(db: sqlite3.Connection, version: int) -> None:
+    """Take a ledger from `version` to SCHEMA_VERSION (the caller checked it is not newer)."""
+    for step in STEPS[version - 1 :]:
+        step(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..storage import RunDir
+from ..review.state import NEW, state_of
+from ..storage import RunDir, json_object
 from .ledger import Ledger
 from .work import Work, WorkStatus
 
@@ -32,10 +33,15 @@ class ChannelState:
     #: done, failed, pending (including claims whose run is gone), running, or not_due.
     state: str
     work: Work | None = None
+    #: What a person made of a done piece on the review page (new, approved, edited,
+    #: sent_back); None when there is no piece to review.
+    review: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         w = self.work
         data: dict[str, Any] = {"channel": self.channel, "state": self.state}
+        if self.review is not None:
+            data["review"] = self.review
         if w is None:
             return data
         return data | {
@@ -96,4 +102,9 @@ def _state(
         state = MISSING
     else:
         state = work.status
-    return ChannelState(channel, state, work)
+    if state != WorkStatus.DONE:
+        return ChannelState(channel, state, work)
+    # run.json is the truth; the ledger's copy counts when run.json has no review to say.
+    on_disk = state_of(json_object(json_object(manifest).get("channels")).get(channel))
+    ledger_says = work.review if work is not None else None
+    return ChannelState(channel, state, work, on_disk if on_disk != NEW else ledger_says or NEW)

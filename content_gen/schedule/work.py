@@ -67,6 +67,9 @@ class Work:
     lease_until: float | None
     started_at: str | None
     finished_at: str | None
+    #: What a person made of the done piece on the review page: NULL (new), approved, edited
+    #: or sent_back. run.json has the same; when the two disagree, run.json is the truth.
+    review: str | None = None
     cost_usd: float = 0.0
     unpriced_calls: int = 0
 
@@ -93,3 +96,5 @@ class Outcome:
     unpriced_calls: int = 0
     error: str | None = None
     error_kind: str | None = None
+    #: The piece's review state (None for a piece just written: nobody has looked at it yet).
+    review: str | None = None

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from .model import MAX_TOTAL_CHARS, Confinement, Source
-from .read import read_source
+from ..errors import SourceError, UsageError
+from .model import MAX_TOTAL_CHARS, Confinement, Source, split_specs
 
 __all__ = ["Confinement", "Source", "load_sources", "split_specs"]
 
@@ -36,32 +35,21 @@ def load_sources(
     A problem is one line naming the source and what is wrong. Unless `skip_unreadable`, the
     first problem raises UsageError; otherwise the unreadable sources are left out.
     """
+    from .read import read_source  # urllib and the extractors: only when there are sources
+
     sources: list[Source] = []
     problems: list[str] = []
-    for number, spec in enumerate(specs, 1):
+    for spec in specs:
         try:
-            sources.append(read_source(spec, f"S{number}", base, confinement, fetch))
+            sources.append(read_source(spec, f"S{len(sources) + 1}", base, confinement, fetch))
         except UsageError as exc:
             if not skip_unreadable:
                 raise
             problems.append(str(exc))
     total = sum(len(s.text) for s in sources)
     if total > MAX_TOTAL_CHARS:
-        raise UsageError(
+        raise SourceError(
             f"the sources hold {total:,} characters of text; the plan reads at most "
             f"{MAX_TOTAL_CHARS:,}: leave some out, or point at the part that matters"
         )
     return sources, problems
-
-
-def split_specs(value: str | list[Any] | None) -> list[str]:
-    """`a.md;https://x` (a calendar cell) or a TOML list, as source specs."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        if not all(isinstance(v, str) for v in value):
-            raise UsageError("sources must be a list of file names or URLs")
-        items = value
-    else:
-        items = value.split(";")
-    return [item.strip() for item in items if item.strip()]

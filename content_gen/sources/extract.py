@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 
-from ..errors import UsageError
+from ..errors import SourceError
 
 _TEXT = {"text/plain", "text/markdown", "text/x-markdown", ""}
 _HTML = {"text/html", "application/xhtml+xml"}
@@ -27,16 +27,16 @@ def extract(data: bytes, media_type: str, origin: str) -> tuple[str, str]:
         text = _decode(data, origin)
         match = _TITLE.search(text)
         return text, match.group(1) if match else ""
-    raise UsageError(f"source {origin} is {media_type}, not text, a web page or a PDF")
+    raise SourceError(f"source {origin} is {media_type}, not text, a web page or a PDF")
 
 
 def _decode(data: bytes, origin: str) -> str:
     if b"\x00" in data[:4096]:
-        raise UsageError(f"source {origin} is a binary file, not text")
+        raise SourceError(f"source {origin} is a binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(f"source {origin} is not UTF-8 text") from None
+        raise SourceError(f"source {origin} is not UTF-8 text") from None
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -49,7 +49,7 @@ def _html(data: bytes, origin: str) -> tuple[str, str]:
 
     text = trafilatura.extract(data, include_comments=False, include_tables=True)
     if not text or not text.strip():
-        raise UsageError(f"source {origin}: no main text found in the page")
+        raise SourceError(f"source {origin}: no main text found in the page")
     meta = trafilatura.extract_metadata(data)
     return text.strip(), (meta.title if meta and meta.title else "")
 
@@ -63,8 +63,8 @@ def _pdf(data: bytes, origin: str) -> tuple[str, str]:
         pages = [page.extract_text() or "" for page in reader.pages]
         title = str(reader.metadata.title or "") if reader.metadata else ""
     except (PdfReadError, ValueError, KeyError) as exc:
-        raise UsageError(f"source {origin} is not a PDF that can be read ({exc})") from None
+        raise SourceError(f"source {origin} is not a PDF that can be read ({exc})") from None
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
-        raise UsageError(f"source {origin}: the PDF has no text layer (a scan?)")
+        raise SourceError(f"source {origin}: the PDF has no text layer (a scan?)")
     return text, title

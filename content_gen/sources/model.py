@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
+
 #: A source larger than this is refused (a 20 MB page is a mistake, not a source).
 MAX_BYTES = 10_000_000
 #: The text of one source the plan reads; the rest is cut off, and run.json says so.
@@ -80,3 +82,16 @@ def made(
         datetime.now(UTC).isoformat(timespec="seconds"),
         truncated=len(text) > MAX_CHARS,
     )
+
+
+def split_specs(value: str | list[Any] | None) -> list[str]:
+    """`a.md;https://x` (a calendar cell) or a TOML list, as source specs."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            raise UsageError("sources must be a list of file names or URLs")
+        items = value
+    else:
+        items = value.split(";")
+    return [item.strip() for item in items if item.strip()]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import UsageError
+from ..errors import SourceError, UsageError
 from ..files import OUTSIDE_HINT, confine, read_bytes
 from .extract import extract
 from .model import MAX_BYTES, Confinement, Source, made
@@ -41,48 +41,59 @@ def read_source(
         text, title = extract(data, media_type, spec)
         return made(source_id, spec, "url", title or final, text, data, media_type)
     if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
-        raise UsageError(f"source {spec}: only http:// and https:// URLs can be fetched")
+        raise SourceError(f"source {spec}: only http:// and https:// URLs can be fetched")
     path = base / spec
     if confinement.folder is not None:
-        confine(path, confinement.folder, label="source", hint=OUTSIDE_HINT)
-    data = read_bytes(path, label="source", limit=MAX_BYTES)
+        try:
+            confine(path, confinement.folder, label="source", hint=OUTSIDE_HINT)
+        except UsageError as exc:
+            raise SourceError(str(exc)) from None
+    try:
+        data = read_bytes(path, label="source", limit=MAX_BYTES)
+    except UsageError as exc:
+        raise SourceError(str(exc)) from None
     media_type = _SUFFIXES.get(path.suffix.lower(), "")
     text, title = extract(data, media_type, spec)
     return made(source_id, spec, "file", title or path.name, text, data, media_type or "text/plain")
 
 
-def fetch_url(url: str, confinement: Confinement) -> tuple[bytes, str, str]:
-    """The page's bytes, its media type and the URL it ended at; UsageError for any failure."""
+def fetch_url(
+    url: str, confinement: Confinement, timeout: float = FETCH_TIMEOUT
+) -> tuple[bytes, str, str]:
+    """The page's bytes, its media type and the URL it ended at; SourceError for any failure.
+
+    `timeout` bounds each read of the socket and the whole download."""
     if not confinement.private_urls:
         _refuse_private(url)
     opener = urllib.request.build_opener(_HttpOnlyRedirects(confinement))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    deadline = time.monotonic() + FETCH_TIMEOUT
+    deadline = time.monotonic() + timeout
     try:
-        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
+        with opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > MAX_BYTES:
-                raise UsageError(_too_big(url, int(length)))
+                raise SourceError(_too_big(url, int(length)))
             chunks, total = [], 0
             while chunk := response.read(65536):
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > MAX_BYTES:
-                    raise UsageError(_too_big(url, total, more=True))
+                    raise SourceError(_too_big(url, total, more=True))
                 if time.monotonic() > deadline:
-                    raise UsageError(f"source {url}: no complete reply within {FETCH_TIMEOUT:g}s")
+                    raise SourceError(f"source {url}: no complete reply within {timeout:g}s")
             return b"".join(chunks), _media_type(response.headers), response.geturl()
     except urllib.error.HTTPError as exc:
-        raise UsageError(f"source {url}: HTTP {exc.code} {exc.reason}") from None
+        exc.close()  # it holds the response's socket
+        raise SourceError(f"source {url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError | socket.timeout):
-            raise UsageError(f"source {url}: no reply within {FETCH_TIMEOUT:g}s") from None
-        raise UsageError(f"source {url}: cannot fetch it ({reason})") from None
+            raise SourceError(f"source {url}: no reply within {timeout:g}s") from None
+        raise SourceError(f"source {url}: cannot fetch it ({reason})") from None
     except TimeoutError:
-        raise UsageError(f"source {url}: no reply within {FETCH_TIMEOUT:g}s") from None
+        raise SourceError(f"source {url}: no reply within {timeout:g}s") from None
     except OSError as exc:
-        raise UsageError(f"source {url}: cannot fetch it ({exc})") from None
+        raise SourceError(f"source {url}: cannot fetch it ({exc})") from None
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -95,7 +106,7 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str):
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise UsageError(f"source {req.full_url}: redirected to {newurl}, not an http(s) URL")
+            raise SourceError(f"source {req.full_url}: redirected to {newurl}, not an http(s) URL")
         if not self._confinement.private_urls:
             _refuse_private(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -107,11 +118,11 @@ def _refuse_private(url: str) -> None:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError as exc:
-        raise UsageError(f"source {url}: cannot find {host} ({exc})") from None
+        raise SourceError(f"source {url}: cannot find {host} ({exc})") from None
     for address in addresses:
         ip = ipaddress.ip_address(str(address).split("%")[0])
         if not ip.is_global:
-            raise UsageError(
+            raise SourceError(
                 f"source {url}: {host} is on a private network ({ip}); a calendar may fetch "
                 "only public pages unless you pass --allow-private-urls"
             )
