@@ -175,6 +175,18 @@ class RunDir:
             raise ValueError(f"refusing to write outside the run directory: {name!r}")
         return stage(target, text)
 
+    def stage_all(self, files: dict[str, str]) -> tuple[Staged, ...]:
+        """Every file staged, in order, or none: one that cannot be written discards the rest."""
+        staged: list[Staged] = []
+        try:
+            for name, text in files.items():
+                staged.append(self.stage(name, text))
+        except BaseException:
+            for done in staged:
+                done.discard()
+            raise
+        return tuple(staged)
+
     def write(self, name: str, text: str) -> Path:
         staged = self.stage(name, text)
         staged.commit()
@@ -192,7 +204,8 @@ class RunDir:
         return data if isinstance(data, dict) else None
 
     def saved(self, channel: str, manifest: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        """The channel's record in run.json if its piece is saved here and is still that piece.
+        """The channel's record in run.json if its piece is saved here and is still that piece:
+        its file and every extra file (the newsletter's HTML and text parts, ...) as recorded.
 
         The disk is the truth: a later run adopts such a piece instead of paying for it again,
         and a piece whose file is gone or was replaced is not counted as done.
@@ -203,12 +216,20 @@ class RunDir:
         if not isinstance(record, dict) or record.get("ok") is not True:
             return None
         name = record.get("file")
+        extras = record.get("extra_files") or {}
+        if not isinstance(name, str) or not isinstance(extras, dict):
+            return None
+        if not self._intact(name, record.get("sha256"), optional=True):
+            return None
+        return record if all(self._intact(n, sha) for n, sha in extras.items()) else None
+
+    def _intact(self, name: object, sha256: object, *, optional: bool = False) -> bool:
+        """Whether file `name` is here, directly, with that SHA-256 (or any, if `optional` and
+        run.json recorded none: runs from before it recorded them)."""
         if not isinstance(name, str) or Path(name).name != name:
-            return None
+            return False
         digest = file_sha256(self.path / name)
-        if digest is None or record.get("sha256") not in (None, digest):
-            return None
-        return record
+        return digest is not None and (sha256 == digest or (optional and sha256 is None))
 
 
 def prepare_root(root: Path) -> None:

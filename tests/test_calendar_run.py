@@ -116,7 +116,9 @@ def test_due_entries_are_written_and_future_ones_wait(env: FakeGemini, sleeps: S
     assert sorted(p.name for p in first.iterdir()) == [
         "blog.md",
         "linkedin.md",
+        "newsletter.html",
         "newsletter.md",
+        "newsletter.txt",
         "plan.json",
         "run.json",
     ]

@@ -114,7 +114,9 @@ def test_the_retry_command_redoes_just_the_failed_channels(env: FakeGemini, slee
     assert sorted(p.name for p in run_dir.iterdir()) == [
         "blog.md",
         "linkedin.md",
+        "newsletter.html",
         "newsletter.md",
+        "newsletter.txt",
         "plan.json",
         "run.json",
     ]

@@ -269,7 +269,14 @@ def test_a_full_disk_while_writing_run_json_is_one_line_and_keeps_the_pieces(
     assert "content-gen: error: could not write" in err and "No space left on device" in err
     (run_dir,) = Path("out").iterdir()
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["blog.md", "linkedin.md", "newsletter.md", "plan.json"]
+    assert names == [
+        "blog.md",
+        "linkedin.md",
+        "newsletter.html",
+        "newsletter.md",
+        "newsletter.txt",
+        "plan.json",
+    ]
 
 
 # --- an interrupted channel keeps what it paid for ---------------------------------------------

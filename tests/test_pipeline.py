@@ -37,7 +37,9 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
     assert sorted(p.name for p in out.iterdir()) == [
         "blog.md",
         "linkedin.md",
+        "newsletter.html",
         "newsletter.md",
+        "newsletter.txt",
         "plan.json",
         "run.json",
     ]
@@ -51,7 +53,8 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
     assert CALL_TO_ACTION in linkedin and CALL_TO_ACTION in (out / "blog.md").read_text()
     blog = (out / "blog.md").read_text()
     assert blog.startswith('---\ntitle: "How small teams can adopt AI code review"\nslug: ')
-    assert "\n# How small teams can adopt AI code review\n" in blog
+    # The theme renders the title from the front matter: no H1 repeats it (CONTENT_GEN_BLOG_H1).
+    assert "\n# " not in blog and "\n## " in blog
 
     m = manifest(out)
     assert m["topic"] == TOPIC

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..config import Settings
     from ..quality.claims import Evidence
     from ..quality.rules import Violation
 
@@ -30,6 +31,27 @@ class ChannelContext:
     evidence: Evidence | None = None
     #: (id, title, origin) of the sources, for the references a piece lists.
     sources: tuple[tuple[str, str, str], ...] = ()
+    #: The email platform whose merge tags the newsletter's footer gets (publish/platforms.py).
+    email_platform: str = "plain"
+    #: Where the call to action links to (the job's, else CONTENT_GEN_CTA_URL).
+    cta_url: str | None = None
+    #: The site generator whose front matter the blog file has (plain, hugo, jekyll, astro).
+    site_generator: str = "plain"
+    #: Whether the blog file repeats the title as an H1.
+    blog_h1: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> ChannelContext:
+        """The settings' part of the context: what `generate`, `check` and `export` share."""
+        return cls(
+            postal_address=settings.postal_address,
+            blog_min_words=settings.blog_min_words,
+            blog_max_words=settings.blog_max_words,
+            email_platform=settings.email_platform,
+            cta_url=settings.cta_url,
+            site_generator=settings.site_generator,
+            blog_h1=settings.blog_h1,
+        )
 
 
 @dataclass(frozen=True)
@@ -42,14 +64,24 @@ class Channel:
     #: The text the shared rules (placeholders, overused phrases, em dashes) look at.
     prose: Callable[[Any], str]
     render: Callable[[Any, ChannelContext], str]
-    #: The channel's file format read back (what `render` wrote, or a person's edit of it)
-    #: into a draft; raises FormatError with a one-line reason. The simulated note is gone.
-    #: Without one, `content-gen check` cannot read the channel's files.
-    parse: Callable[[str], Any] | None = None
+    #: The channel's file format read back (what `render` wrote with this context, or a
+    #: person's edit of it) into a draft; raises FormatError with a one-line reason. The
+    #: simulated note is gone. Without one, `content-gen check` cannot read the channel's files.
+    parse: Callable[[str, ChannelContext], Any] | None = None
+    #: Files besides the piece's own, rendered from the same draft: {file name: text}. The
+    #: newsletter's HTML and plain-text parts, LinkedIn's first comment. They are saved, and
+    #: recorded in run.json with their SHA-256, together with the piece.
+    extras: Callable[[Any, ChannelContext], dict[str, str]] | None = None
 
     @property
     def filename(self) -> str:
         return f"{self.name}.md"
+
+    def files(self, draft: BaseModel, ctx: ChannelContext) -> dict[str, str]:
+        """Every file of the piece, its own first: {file name: text}."""
+        return {self.filename: self.render(draft, ctx)} | (
+            self.extras(draft, ctx) if self.extras else {}
+        )
 
     def prompt(self, step: str) -> str:
         """Template file for a step: writer, reviser or criteria."""
@@ -72,13 +104,14 @@ class Channel:
             found += claims_rule(prose, ctx.evidence)
         return locate(found, self.render(draft, ctx) if published is None else published)
 
-    def read(self, text: str) -> BaseModel:
-        """A file in this channel's format as a draft (the simulated note removed)."""
+    def read(self, text: str, ctx: ChannelContext | None = None) -> BaseModel:
+        """A file in this channel's format, as `render` writes it with `ctx`, as a draft (the
+        simulated note removed)."""
         if self.parse is None:
             from ..errors import FormatError
 
             raise FormatError(f"the {self.name} channel has no parser for its files")
-        return self.parse(unmark_simulated(text))
+        return self.parse(unmark_simulated(text), ctx or ChannelContext())
 
     def used_claims(self, draft: BaseModel, ctx: ChannelContext) -> list[str]:
         """The ids of the plan's claims this draft uses."""
@@ -114,8 +147,13 @@ SIMULATED_NOTE = (
 )
 
 
+_HTML_NOTE = f"<!-- {SIMULATED_NOTE} -->"
+
+
 def unmark_simulated(text: str) -> str:
     """The text without the note `mark_simulated` put at its top or after its front matter."""
+    if _HTML_NOTE in text:
+        return text.replace(_HTML_NOTE, "", 1)
     if text.startswith(SIMULATED_NOTE):
         return text[len(SIMULATED_NOTE) :].lstrip("\n")
     if text.startswith("---\n"):
@@ -124,7 +162,11 @@ def unmark_simulated(text: str) -> str:
 
 
 def mark_simulated(text: str) -> str:
-    """Put the simulated note at the top, after front matter if there is any."""
+    """Put the simulated note at the top, after front matter if there is any; in an HTML
+    document, as a comment after its doctype (text before it would break the page)."""
+    if text.startswith("<!DOCTYPE"):
+        doctype, _, rest = text.partition(">")
+        return f"{doctype}>{_HTML_NOTE}{rest}"
     if text.startswith("---\n"):
         end = text.find("\n---\n", 4)
         if end != -1:

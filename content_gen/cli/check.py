@@ -91,11 +91,7 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
     if args.channel is not None:
         registry.get(args.channel.strip().lower())  # an unknown name is a usage error
     settings = load_settings({})
-    ctx = registry.ChannelContext(
-        postal_address=settings.postal_address,
-        blog_min_words=settings.blog_min_words,
-        blog_max_words=settings.blog_max_words,
-    )
+    ctx = registry.ChannelContext.of(settings)
     totals = _Totals([check_file(path, args.channel, ctx) for path in args.files])
     if args.json:
         print(
@@ -128,7 +124,7 @@ def check_file(path: Path, channel: str | None, ctx: ChannelContext) -> FileResu
         )
     spec = registry.get(name)
     try:
-        draft = spec.read(text)
+        draft = spec.read(text, ctx)
     except FormatError as exc:
         return FileResult(path, name, error=f"not a {name} file: {exc}")
     return FileResult(path, name, tuple(_in_order(spec.check(draft, ctx, text))))

@@ -76,11 +76,7 @@ class Runtime:
             judge_model=settings.judge_model,
             max_revisions=settings.max_revisions,
             bar=QualityBar(min_score=settings.pass_min, min_mean=settings.pass_mean),
-            context=ChannelContext(
-                postal_address=settings.postal_address,
-                blog_min_words=settings.blog_min_words,
-                blog_max_words=settings.blog_max_words,
-            ),
+            context=ChannelContext.of(settings),
             stop=stop or threading.Event(),
             clock=clock,
             simulated=simulated,
