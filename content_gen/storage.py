@@ -7,17 +7,29 @@ import json
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: there, only this process's threads are kept apart
+    fcntl = None  # type: ignore[assignment]
+
 from .errors import UsageError
 
 SLUG_MAX = 60
 _TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$")
+# flock keeps processes apart; within one process a thread lock per directory does it, since
+# two threads' flock calls on one file only block each other through separate descriptors.
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
 
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
@@ -131,6 +143,28 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+@contextmanager
+def directory_lock(path: Path) -> Iterator[None]:
+    """Hold the directory's lock: one holder at a time, across threads and processes.
+
+    The directory itself is locked, not a file in it: run.json is replaced on every write, so
+    a lock on it would be on a file already gone, and a lock file would litter the folder
+    (a user's blog or email folder among them).
+    """
+    with _thread_locks_guard:
+        local = _thread_locks.setdefault(path.resolve(), threading.Lock())
+    with local:
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
 def write_json(path: Path, data: Any) -> None:
     atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -194,6 +228,14 @@ class RunDir:
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.path / "run.json", manifest)
+
+    def update_manifest(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Read run.json, apply `change`, write the result atomically, all under the run
+        directory's lock, so two writers never lose each other's changes; returns it."""
+        with directory_lock(self.path):
+            manifest = change(self.read_manifest() or {})
+            self.write_manifest(manifest)
+        return manifest
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The run.json already here, if there is a readable one."""
