@@ -206,3 +206,25 @@ def web() -> Iterator[WebServer]:
     server = WebServer()
     yield server
     server.stop()
+
+
+# --- a real WordPress (Debian's packages), for the draft publisher -----------------------------
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[Any]:
+    """WordPress with MariaDB on 127.0.0.1, installed from scratch (tests/wordpress_site.py).
+
+    Where it cannot start, its tests are skipped on a developer's machine but fail in CI, where
+    .ci/run installs it: a broken install step must not turn into a green run.
+    """
+    from wordpress_site import Unavailable, start
+
+    try:
+        site = start()
+    except Unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"WordPress cannot run: {exc}; .ci/run should have installed it")
+        pytest.skip(f"WordPress cannot run here: {exc}")
+    yield site
+    site.stop()

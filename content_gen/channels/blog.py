@@ -242,11 +242,11 @@ def _render(draft: BlogPost, ctx: ChannelContext) -> str:
         day=ctx.day,
         tags=tuple(t.strip() for t in draft.tags if t.strip()),
     )
-    article = draft.article.strip() if ctx.blog_h1 else _without_h1(draft.article.strip())
+    article = draft.article.strip() if ctx.blog_h1 else without_h1(draft.article.strip())
     return front_matter(ctx.site_generator, post) + f"\n{article}\n" + _references(draft, ctx)
 
 
-def _without_h1(article: str) -> str:
+def without_h1(article: str) -> str:
     """The article without the H1 it opens with (the theme renders the title)."""
     first, _, rest = article.partition("\n")
     heading = _HEADING.match(first)

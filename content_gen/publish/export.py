@@ -123,7 +123,7 @@ def _export_files(piece: Piece, destination: str, folders: Folders, book: Book) 
         return Outcome(piece, destination, ALREADY, tuple(earlier.get("targets") or ()))
     try:
         targets = _targets(piece, destination, folders)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, UsageError) as exc:
         return _failed(piece, destination, book, (), f"cannot read the piece: {exc}")
     paths = tuple(str(p) for p in targets)
     hashes = {path: _sha256(text) for path, text in targets.items()}
@@ -155,10 +155,12 @@ def _targets(piece: Piece, destination: str, folders: Folders) -> dict[Path, str
     assert folder is not None
     if destination == "blog":
         from ..channels import get
-        from ..channels.blog import safe_slug
+        from ..channels.blog import BlogPost, safe_slug
 
         text = piece.text()
-        slug = safe_slug(get("blog").read(text))  # type: ignore[arg-type]
+        draft = get("blog").read(text)
+        assert isinstance(draft, BlogPost)
+        slug = safe_slug(draft)
         generator = str(piece.setting("site_generator") or folders.generator)
         return {folder / file_name(generator, slug, piece.day): text}
     return {folder / f"{piece.run}{Path(name).suffix}": piece.text(name) for name in piece.files}
