@@ -140,6 +140,12 @@ class Settings(BaseModel):
         # "~/content" from .env or the environment: no shell has expanded it.
         return Path(value).expanduser() if isinstance(value, str | Path) else value
 
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values set (the API key, the WordPress application password): what
+        every output is redacted of."""
+        found = (getattr(self, name) for name in sorted(SECRETS))
+        return tuple(s.get_secret_value() for s in found if s is not None)
+
     def public(self) -> dict[str, Any]:
         """The settings as recorded in run.json: no secrets, paths as strings."""
         return self.model_dump(mode="json", exclude=set(SECRETS))

@@ -21,6 +21,14 @@ from content_gen.pipeline.runtime import Runtime
 from content_gen.pipeline.session import gemini_client
 
 TEST_KEY = "test-key-Zx81-DO-NOT-PRINT"
+#: What a run of all three channels leaves in its directory, sorted.
+RUN_FILES = (
+    "blog.md",
+    "linkedin.md",
+    *("newsletter.html", "newsletter.md", "newsletter.txt"),  # one issue, as markdown and email
+    "plan.json",
+    "run.json",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ from typing import Any
 from ..errors import UsageError
 from ..files import read_text
 from ..storage import atomic_write, directory_lock, file_sha256, remove_orphans
-from .pieces import DONE, FAILED, WRITING, Book, Piece
+from .pieces import DONE, WRITING, Book, Piece
 from .sites import file_name
 
 #: The channel -> where its pieces go.
@@ -169,13 +169,9 @@ def _targets(piece: Piece, destination: str, folders: Folders) -> dict[Path, str
 def _failed(
     piece: Piece, destination: str, book: Book, targets: tuple[str, ...], error: str
 ) -> Outcome:
-    tries = int((piece.sent(destination) or {}).get("tries") or 0) + 1
-    data = {"state": FAILED, "targets": list(targets), "error": error, "tries": tries}
-    try:
-        book.record(piece, destination, data)
-    except OSError as exc:
-        error += f" (and run.json could not record it: {exc.strerror or exc})"
-    return Outcome(piece, destination, FAILED_, targets, error)
+    return Outcome(
+        piece, destination, FAILED_, targets, book.fail(piece, destination, error, targets)
+    )
 
 
 def _sha256(text: str) -> str:

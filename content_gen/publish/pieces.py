@@ -219,3 +219,16 @@ class Book:
                     f"the ledger could not record {piece.run} {piece.channel}: {exc}"
                 )
         return data
+
+    def fail(
+        self, piece: Piece, destination: str, error: str, targets: tuple[str, ...] = ()
+    ) -> str:
+        """Record that sending `piece` to `destination` failed, counting the tries (the next
+        run tries again); returns the error, saying so if run.json could not record it."""
+        tries = int((piece.sent(destination) or {}).get("tries") or 0) + 1
+        data = {"state": FAILED, "targets": list(targets), "error": error, "tries": tries}
+        try:
+            self.record(piece, destination, data)
+        except OSError as exc:
+            error += f" (and run.json could not record it: {exc.strerror or exc})"
+        return error

@@ -257,9 +257,4 @@ def _title(post: dict[str, Any]) -> str:
 
 
 def _failed(piece: Piece, book: Book, error: str) -> Outcome:
-    tries = int((piece.sent(DESTINATION) or {}).get("tries") or 0) + 1
-    try:
-        book.record(piece, DESTINATION, {"state": FAILED, "error": error, "tries": tries})
-    except OSError as exc:
-        error += f" (and run.json could not record it: {exc.strerror or exc})"
-    return Outcome(piece, FAILED, error=error)
+    return Outcome(piece, FAILED, error=book.fail(piece, DESTINATION, error))
