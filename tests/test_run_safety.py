@@ -31,7 +31,12 @@ def test_api_key_never_appears_in_output_logs_or_files(env: FakeGemini, sleeps: 
     assert lines and not [line for line in lines if TEST_KEY in line]
     assert any("[redacted]" in line for line in lines)
     files = [p for p in Path("out").rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"linkedin.md", "newsletter.md", "plan.json", "run.json"}
+    assert {p.name for p in files} == {
+        "linkedin.md",
+        *("newsletter.html", "newsletter.md", "newsletter.txt"),
+        "plan.json",
+        "run.json",
+    }
     for path in files:
         assert TEST_KEY not in path.read_text(), path
 
@@ -100,7 +105,12 @@ def test_ctrl_c_stops_fast_keeps_finished_channels_and_records_it(tmp_path: Path
     assert code == 130
     (run_dir,) = (tmp_path / "out").iterdir()
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["linkedin.md", "newsletter.md", "plan.json", "run.json"]
+    assert names == [
+        "linkedin.md",
+        *("newsletter.html", "newsletter.md", "newsletter.txt"),
+        "plan.json",
+        "run.json",
+    ]
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "interrupted"
     assert manifest["channels"]["blog"]["status"] == "interrupted"

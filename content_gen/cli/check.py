@@ -123,7 +123,7 @@ def check_file(path: Path, channel: str | None, ctx: ChannelContext) -> FileResu
         )
     spec = registry.get(name)
     try:
-        draft = spec.read(text)
+        draft = spec.read(text, ctx)
     except FormatError as exc:
         return FileResult(path, name, error=f"not a {name} file: {exc}")
     from ..quality.rules import in_order

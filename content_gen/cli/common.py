@@ -68,8 +68,7 @@ def setup_logging(verbose: int, settings: Settings) -> None:
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-7s [%(channel)s] %(message)s", "%H:%M:%S")
     )
-    secret = settings.api_key.get_secret_value() if settings.api_key else None
-    handler.addFilter(_Redacting(redactor(secret)))
+    handler.addFilter(_Redacting(redactor(*settings.secrets())))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False

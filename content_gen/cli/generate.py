@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult, TopicResult
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
-_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions")
+_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions", "cta_url")
 
 
 def generate(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -59,6 +59,7 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             "model": args.model,
             "judge_model": args.judge_model,
             "max_revisions": args.max_revisions,
+            "cta_url": args.cta_url,
         }
     )
     setup_logging(args.verbose, settings)

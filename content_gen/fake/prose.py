@@ -49,7 +49,12 @@ def linkedin(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
             "What is the one workflow you would try this on first?",
         ]
     )
-    return {"post": post, "hashtags": ["SmallTeams", "Productivity", "Leadership"]}
+    # No link of its own (the brief gives none): the tool adds the call-to-action URL, if any.
+    return {
+        "post": post,
+        "hashtags": ["SmallTeams", "Productivity", "Leadership"],
+        "first_comment": "",
+    }
 
 
 def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
@@ -233,7 +238,13 @@ def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
             "could aim for thirty after four weeks, and check it with the same stopwatch.",
         )
     article = "\n\n".join(paragraphs)
-    return {"title": title, "slug": slug, "meta_description": meta, "article": article}
+    return {
+        "title": title,
+        "slug": slug,
+        "meta_description": meta,
+        "article": article,
+        "tags": ["small-teams", "process", "measurement"],
+    }
 
 
 WRITERS: dict[str, Callable[[str, str | None, bool], dict[str, Any]]] = {

@@ -59,6 +59,8 @@ class Job:
     research: bool = False
     #: The verified plan, once it is made (Session.run makes it before the channels).
     plan: TopicPlan | None = None
+    #: Where the call to action links to, if not CONTENT_GEN_CTA_URL (a calendar's cta_url).
+    cta_url: str | None = None
 
     def log_tag(self, channel: str) -> str:
         return f"{self.tag} {channel}" if self.tag else channel
@@ -142,6 +144,8 @@ class ChannelResult:
     seconds: float = 0.0
     #: The saved file's SHA-256: a later run adopts the file only if it is still this one.
     sha256: str | None = None
+    #: The piece's other files, rendered from the same draft (Channel.extras): (name, SHA-256).
+    extra_files: tuple[tuple[str, str], ...] = ()
     #: The plan's claims (C1, C2, ...) the saved piece uses.
     claims_used: tuple[str, ...] = ()
 
@@ -262,6 +266,7 @@ class ChannelResult:
             "status": str(self.status),
             "file": self.file,
             "sha256": self.sha256,
+            "extra_files": dict(self.extra_files),
             "claims_used": list(self.claims_used),
             "error": self.error,
             "error_kind": self.error_kind,

@@ -43,15 +43,16 @@ JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
 
 @dataclass(frozen=True)
 class ChannelRun:
-    """What a worker hands back: its result and, when it saved a piece, the staged file.
+    """What a worker hands back: its result and, when it saved a piece, its staged files (the
+    piece's own first, then its extras).
 
-    The piece is put in place only after run.json records it (`orchestrator.py`), so a piece
-    on disk is always one that run.json knows, and a later run can adopt it instead of paying
-    for it again.
+    The files are put in place only after run.json records them (`orchestrator.py`), so a
+    piece on disk is always one that run.json knows, and a later run can adopt it instead of
+    paying for it again.
     """
 
     result: ChannelResult
-    staged: Staged | None = None
+    staged: tuple[Staged, ...] = ()
 
 
 def run_channel(
@@ -93,9 +94,9 @@ def run_channel(
             ChannelResult.failed(name, error, rt.redact, attempts=done, seconds=seconds)
         )
 
-    text = channel.render(best.draft, ctx)
+    files = channel.files(best.draft, ctx, simulated=rt.simulated)
     try:
-        staged = run_dir.stage(channel.filename, mark_simulated(text) if rt.simulated else text)
+        staged = run_dir.stage_all(files)
     except OSError as exc:
         return ChannelRun(
             ChannelResult.failed(name, exc, rt.redact, attempts=done, seconds=seconds)
@@ -110,12 +111,21 @@ def run_channel(
             name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
         )
     used = tuple(channel.used_claims(best.draft, ctx))
-    return ChannelRun(replace(result, sha256=staged.sha256, claims_used=used), staged)
+    extra = tuple((s.target.name, s.sha256) for s in staged[1:])
+    result = replace(result, sha256=staged[0].sha256, extra_files=extra, claims_used=used)
+    return ChannelRun(result, staged)
 
 
 def job_context(rt: Runtime, job: Job) -> ChannelContext:
-    """What the channel's rules and renderer know of this job: its day, evidence and sources."""
-    return replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+    """What the channel's rules and renderer know of this job: its day, evidence, sources and
+    call-to-action URL (the job's own, else the settings')."""
+    return replace(
+        rt.context,
+        day=job.day,
+        evidence=job.evidence,
+        sources=job.references,
+        cta_url=job.cta_url or rt.context.cta_url,
+    )
 
 
 def run_attempt(

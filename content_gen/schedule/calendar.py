@@ -25,13 +25,15 @@ from ..inputs import check_audience, check_topic, read_brief
 from ..sources.model import split_specs
 from ..storage import run_dir_name
 
-COLUMNS = ("date", "topic", "channels", "brief", "sources", "audience", "id")
+COLUMNS = ("date", "topic", "channels", "brief", "sources", "audience", "id", "cta_url")
 REQUIRED = ("date", "topic")
 ID_MAX_CHARS = 200
+URL_MAX_CHARS = 2000
 CALENDAR_MAX_BYTES = 5_000_000
 LABEL_TOPIC_CHARS = 40
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LINK = re.compile(r"^https?://[^\s<>\"']+$")
 _TOML_ENTRY = re.compile(r"\s*\[\[\s*entry\s*\]\]")
 
 
@@ -49,6 +51,8 @@ class Entry:
     id: str | None = None
     #: Files (relative to the calendar, inside its folder) and http(s) URLs, read at run time.
     sources: tuple[str, ...] = ()
+    #: Where this entry's call to action links to; None means CONTENT_GEN_CTA_URL.
+    cta_url: str | None = None
 
     @property
     def key(self) -> str:
@@ -154,7 +158,16 @@ def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: b
         audience=audience,
         id=entry_id,
         sources=_sources(values.get("sources"), base, allow_outside),
+        cta_url=_cta_url(_text(values, "cta_url")),
     )
+
+
+def _cta_url(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) > URL_MAX_CHARS or not _LINK.match(text):
+        raise UsageError(f"cta_url {text[:80]!r} is not an http:// or https:// URL")
+    return text
 
 
 def _sources(value: object, base: Path, allow_outside: bool) -> tuple[str, ...]:
@@ -320,7 +333,7 @@ def _check_header(path: Path, line: int, columns: list[str]) -> None:
         if name not in columns:
             raise UsageError(
                 f"{path}:{line}: the header row has no {name!r} column; the columns are "
-                "date, topic and optionally channels, brief, sources, audience, id"
+                "date, topic and optionally channels, brief, sources, audience, id, cta_url"
             )
     named = [c for c in columns if c]
     for name in named:

@@ -295,6 +295,7 @@ class _Runner:
             # entry's channels (they stay to do), and costs nothing.
             sources=self.sourcing.read(entry),
             research=self.sourcing.research,
+            cta_url=entry.cta_url,
         )
         topic = self.session.run(
             job,
@@ -306,6 +307,7 @@ class _Runner:
                 "brief_file": str(entry.brief) if entry.brief else None,
                 "brief_chars": len(entry.brief_text),
                 "audience": audience,
+                "cta_url": entry.cta_url,
             },
             on_result=lambda result, run_dir: self._record(entry, run_dir, outcome, result),
         )

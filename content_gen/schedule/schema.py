@@ -59,8 +59,34 @@ def _review(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE work ADD COLUMN review TEXT")
 
 
+_EXPORTS = """
+CREATE TABLE exports (
+    entry_key   TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('writing', 'done', 'failed')),
+    targets     TEXT NOT NULL DEFAULT '[]',
+    sha256      TEXT,
+    remote_id   TEXT,
+    error       TEXT,
+    tries       INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    ledger_id   TEXT,
+    PRIMARY KEY (entry_key, channel, destination)
+)
+"""
+
+
+def _exports(db: sqlite3.Connection) -> None:
+    """4: where each done piece was exported (a blog folder, an email folder, a social CSV) or
+    published as a draft (WordPress): `targets` is a JSON list of paths or the post's link,
+    `sha256` the piece's when it went, `remote_id` the platform's id for it. run.json holds
+    the same (`channels.<name>.exports`); `content-gen export` and `publish` write both."""
+    db.execute(_EXPORTS)
+
+
 #: STEPS[n] takes a ledger from version n + 1 to n + 2.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _exports]
 SCHEMA_VERSION = 1 + len(STEPS)
 
 
