@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import FormatError
 from ..quality.rules import Violation
-from ..quality.text import excerpt, prose_view, quote
+from ..quality.text import characters, excerpt, prose_view, quote, width
 from .base import Channel, ChannelContext
 
 LINKEDIN_MAX_CHARS = 3000
@@ -39,24 +39,24 @@ def linkedin_rules(post: str) -> list[Violation]:
                 excerpt(post, LINKEDIN_MAX_CHARS),
             )
         )
-    elif not 500 <= length <= 2000:
+    elif not 500 <= width(post) <= 2000:
         out.append(
             Violation(
                 "linkedin.length",
                 "warn",
-                f"{length} characters; aim for 500-2,000",
+                f"{characters(post)}; aim for 500-2,000",
             )
         )
 
     first = _first_sentence(post)
-    if len(first) > 140:
+    if width(first) > 140:
         # A long hook costs readers, but real posts open with 200 characters and more and
         # get read (bench/results.md): a warning, never a block.
         out.append(
             Violation(
                 "linkedin.hook",
                 "warn",
-                f'first sentence is {len(first)} characters ("{quote(first)}"); '
+                f'first sentence is {characters(first)} ("{quote(first)}"); '
                 'LinkedIn shows about 140 before "see more": end the hook sooner',
                 excerpt(post, post.find(first[:20])),
             )
@@ -120,7 +120,7 @@ def linkedin_rules(post: str) -> list[Violation]:
 def _first_sentence(text: str) -> str:
     text = text.strip()
     line = text.split("\n", 1)[0]
-    match = re.search(r"[.!?](?=[\"')\]]*(?:\s|$))", line)
+    match = re.search(r"[.!?](?=[\"')\]]*(?:\s|$))|[\u3002\uff01\uff1f]", line)
     return line[: match.end()] if match else line
 
 
