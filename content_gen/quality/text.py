@@ -23,8 +23,8 @@ _SENTENCE_END = re.compile(
     r"|\n[ \t]*\n"
 )
 # Japanese kana and kanji, Chinese hanzi: scripts written without spaces between words.
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
+HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+KANA = re.compile(r"[\u3040-\u30ff]")
 #: Characters per English word in translations of the same documents: Japanese (text with
 #: kana) 2.86, Chinese 1.65 (160 document pairs; bench/corpus/language/README.md).
 CHARS_PER_WORD = {"ja": 3.0, "zh": 1.6}
@@ -68,17 +68,17 @@ def word_equivalents(text: str) -> float:
     A run of kanji and kana has no spaces, so counting runs of letters would make a real
     1,000-word article about 280 words. Each such character counts 1/3 of a word in Japanese
     (text with kana) and 1/1.6 in Chinese; everything else counts as words, as before."""
-    if _HAN_KANA.search(text) is None:
+    if HAN_KANA.search(text) is None:
         return float(len(_WORD.findall(text)))
-    han_kana = _HAN_KANA.findall(text)
-    words = len(_WORD.findall(_HAN_KANA.sub(" ", text)))
-    japanese = len(_KANA.findall(text)) * 20 >= len(han_kana)
+    han_kana = HAN_KANA.findall(text)
+    words = len(_WORD.findall(HAN_KANA.sub(" ", text)))
+    japanese = len(KANA.findall(text)) * 20 >= len(han_kana)
     return words + len(han_kana) / CHARS_PER_WORD["ja" if japanese else "zh"]
 
 
 def has_cjk(text: str) -> bool:
     """Whether the text has Japanese or Chinese characters (written without spaces)."""
-    return _HAN_KANA.search(text) is not None
+    return HAN_KANA.search(text) is not None
 
 
 def width(text: str) -> int:
@@ -128,7 +128,7 @@ def excerpt(text: str, start: int, end: int | None = None, limit: int = 50) -> s
     return text[start : min(stop, start + limit)].rstrip()
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with each span's characters turned to spaces, line breaks kept."""
     if not spans:
         return text
@@ -182,10 +182,10 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
 
 def code_view(text: str) -> str:
     """`text` with fenced and indented code blocks, code spans and HTML comments blanked."""
-    masked = _blank(text, _code_blocks(text))
+    masked = blank(text, _code_blocks(text))
     spans = [m.span() for m in _CODE_SPAN.finditer(masked) if "\n\n" not in m.group(0)]
     spans += [m.span() for m in _HTML_COMMENT.finditer(masked)]
-    return _blank(masked, spans)
+    return blank(masked, spans)
 
 
 @lru_cache(maxsize=64)
@@ -210,8 +210,8 @@ def prose_view(text: str) -> str:
         for m in _SHORTCUT.finditer(masked):
             if m.group(1).strip().casefold() in labels:
                 spans += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
-    masked = _blank(masked, spans)
-    return _blank(
+    masked = blank(masked, spans)
+    return blank(
         masked,
         [m.span() for m in _URL.finditer(masked)] + [m.span() for m in _DOMAIN.finditer(masked)],
     )
