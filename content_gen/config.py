@@ -39,6 +39,8 @@ ENV_NAMES: dict[str, str] = {
     "pass_mean": "CONTENT_GEN_PASS_MEAN",
     "pass_min": "CONTENT_GEN_PASS_MIN",
     "prompts_dir": "CONTENT_GEN_PROMPTS_DIR",
+    "voice": "CONTENT_GEN_VOICE",
+    "language": "CONTENT_GEN_LANGUAGE",
     "base_url": "GOOGLE_GEMINI_BASE_URL",
 }
 API_KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
@@ -72,6 +74,10 @@ class Settings(BaseModel):
     pass_mean: float = Field(4.0, ge=1, le=5)
     pass_min: int = Field(3, ge=1, le=5)
     prompts_dir: Path | None = None
+    #: A voice kit folder (style guide, word rules, samples); checked when a run starts.
+    voice: Path | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, and no check.
+    language: str | None = None
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")
 
     @field_validator("audience", "postal_address", "model", "judge_model", mode="before")
@@ -79,7 +85,14 @@ class Settings(BaseModel):
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("output_dir", "prompts_dir", mode="before")
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        from .quality.language import check_tag  # its model loads only when a piece is read
+
+        return None if value is None else check_tag(value)
+
+    @field_validator("output_dir", "prompts_dir", "voice", mode="before")
     @classmethod
     def _home(cls, value: object) -> object:
         # "~/content" from .env or the environment: no shell has expanded it.
@@ -158,6 +171,8 @@ def _describe(exc: ValidationError, values: Mapping[str, Any], origin: Mapping[s
     where = origin.get(field, ENV_NAMES.get(field, field))
     shown = "(hidden)" if field == "api_key" else repr(values.get(field))
     message = _FRIENDLY.get((field, error["type"])) or _FRIENDLY.get(("*", error["type"]))
+    if message is None and error["type"] == "value_error":
+        message = str(error["ctx"]["error"])  # our own validators' words, not pydantic's
     if message is None:
         message = str(error["msg"])
         message = message[0].lower() + message[1:]

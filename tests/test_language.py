@@ -140,3 +140,26 @@ def test_the_detector_loads_only_when_a_piece_is_checked(tmp_path: Path) -> None
     )
     done = run_python("-c", code, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+
+
+class TestCheckCommand:
+    def test_check_language_blocks_a_file_in_another_language(self, capsys) -> None:
+        from test_cli import run_cli
+
+        Path("en.linkedin.md").write_text(ENGLISH, encoding="utf-8")
+        Path("de.linkedin.md").write_text(GERMAN, encoding="utf-8")
+        code, out, _ = run_cli(
+            ["check", "en.linkedin.md", "de.linkedin.md", "--language", "de"], capsys
+        )
+        assert code == 1
+        assert out.splitlines()[0].startswith(
+            "en.linkedin.md:1:1: block language.wrong: the piece is in English (en), not German"
+        )
+        assert "de.linkedin.md" not in out.replace("de.linkedin.md: warn linkedin.length", "")
+
+    def test_a_bad_tag_is_a_usage_error(self, capsys) -> None:
+        from test_cli import assert_usage_error, run_cli
+
+        Path("de.linkedin.md").write_text(GERMAN, encoding="utf-8")
+        code, _, err = run_cli(["check", "de.linkedin.md", "--language", "deutsch"], capsys)
+        assert_usage_error(code, err, "--language", "'deutsch'", "BCP 47")

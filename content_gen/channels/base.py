@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from ..quality.claims import Evidence
     from ..quality.rules import Violation
+    from ..voice.kit import VoiceKit
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class ChannelContext:
     evidence: Evidence | None = None
     #: (id, title, origin) of the sources, for the references a piece lists.
     sources: tuple[tuple[str, str, str], ...] = ()
+    #: The voice kit whose word rules every piece follows (--voice), if one is given.
+    voice: VoiceKit | None = None
+    #: The language every piece must be in, as a BCP 47 tag (--language), if one is given.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class Channel:
         """Every rule on the draft; each violation located (line, column) in the published
         text: `published` if given (a file as it is on disk), else the rendered draft.
 
-        The claims rule runs only with evidence (the loop always has it; `check` has none)."""
+        The claims rule runs only with evidence (the loop always has it; `check` has none),
+        the voice kit's rules with a kit, and the language rules with a language."""
         from ..quality.claims import claims_rule
         from ..quality.rules import common_rules, locate
         from ..quality.tells import structural_tells
@@ -70,6 +76,13 @@ class Channel:
         found = common_rules(prose) + structural_tells(prose, self.name) + self.rules(draft, ctx)
         if ctx.evidence is not None:
             found += claims_rule(prose, ctx.evidence)
+        if ctx.voice is not None:
+            found += ctx.voice.check(prose, self.name)
+        if ctx.language:
+            # Only here: the detector (and numpy) load when a language is asked for.
+            from ..quality.language import language_rules
+
+            found += language_rules(prose, ctx.language)
         return locate(found, self.render(draft, ctx) if published is None else published)
 
     def read(self, text: str) -> BaseModel:

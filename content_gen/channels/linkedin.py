@@ -8,12 +8,10 @@ from pydantic import BaseModel, Field
 
 from ..errors import FormatError
 from ..quality.rules import Violation
-from ..quality.text import characters, excerpt, prose_view, quote, width
+from ..quality.text import HASHTAG, characters, excerpt, prose_view, quote, width
 from .base import Channel, ChannelContext
 
 LINKEDIN_MAX_CHARS = 3000
-# A hashtag starts with a letter: "Mistake #1" is a number, not a tag.
-_HASHTAG = re.compile(r"(?<![\w&/])#([^\W\d_]\w*)")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE)
@@ -82,7 +80,7 @@ def linkedin_rules(post: str) -> list[Violation]:
             )
         )
 
-    tags = list(_HASHTAG.finditer(post))
+    tags = list(HASHTAG.finditer(post))
     # Real posts carry five or six tags (bench/corpus): too many, but publishable.
     if len(tags) > 3:
         out.append(
@@ -94,7 +92,7 @@ def linkedin_rules(post: str) -> list[Violation]:
             )
         )
     body, _, last = post.rstrip().rpartition("\n")
-    if _HASHTAG.search(body) or (tags and _HASHTAG.sub("", last).strip()):
+    if HASHTAG.search(body) or (tags and HASHTAG.sub("", last).strip()):
         out.append(
             Violation(
                 "linkedin.hashtags_position",
@@ -149,7 +147,7 @@ def parse_post(text: str) -> LinkedInPost:
         raise FormatError("the post is empty")
     body, _, last = text.rpartition("\n")
     if body.strip() and _TAG_LINE.match(last):
-        return LinkedInPost(post=body.rstrip(), hashtags=_HASHTAG.findall(last))
+        return LinkedInPost(post=body.rstrip(), hashtags=HASHTAG.findall(last))
     return LinkedInPost(post=text, hashtags=[])
 
 

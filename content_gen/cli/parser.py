@@ -126,6 +126,7 @@ def _add_check(commands: Any) -> None:
         metavar="NAME",
         help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
     )
+    _add_voice(check)
     check.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of lines"
     )
@@ -244,6 +245,22 @@ def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         type=Path,
         help="the ledger of what is done (default: ledger.sqlite in the output root)",
+    )
+
+
+def _add_voice(parser: argparse.ArgumentParser) -> None:
+    """--voice and --language: the same in generate and check."""
+    parser.add_argument(
+        "--voice",
+        metavar="DIR",
+        help="a voice kit folder: style guide, word rules, samples (CONTENT_GEN_VOICE; "
+        "content-gen voice init DIR writes one)",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the language every piece is in, as a BCP 47 tag such as de, es, pt-BR or ja "
+        "(CONTENT_GEN_LANGUAGE; default: English, unchecked)",
     )
 
 

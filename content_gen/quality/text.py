@@ -34,6 +34,12 @@ _WIDE = re.compile(
     r"[\u2e80-\u303e\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
     r"\uff00-\uff60\uffe0-\uffe6]"
 )
+# Emoji and pictographs (not arrows or bullets, which plain lists use).
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u3030\u303d\u3297\u3299]"
+)
+# A hashtag starts with a letter: "Mistake #1" is a number, not a tag.
+HASHTAG = re.compile(r"(?<![\w&/])#([^\W\d_]\w*)")
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLANK = re.compile(r"^[ \t]*$")
