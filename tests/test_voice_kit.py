@@ -205,6 +205,6 @@ class TestSamples:
     def test_samples_are_shown_as_examples_named_with_their_file(self) -> None:
         text = samples_text(load_kit(make_kit()), "linkedin")
         assert text == (
-            "Sample 1 (a LinkedIn post of ours, samples/linkedin/launch.md):\n<<<\n"
+            "Sample 1 (one of our LinkedIn posts, samples/linkedin/launch.md):\n<<<\n"
             "We shipped it.\n>>>"
         )

@@ -84,6 +84,7 @@ def _add_generate(commands: Any) -> None:
     gen.add_argument(
         "--audience", metavar="TEXT", help="who the pieces are for (CONTENT_GEN_AUDIENCE)"
     )
+    _add_voice(gen)
     gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
     gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
     gen.add_argument(

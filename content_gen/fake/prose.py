@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _mid_sentence(topic: str) -> str:
+def mid_sentence(topic: str) -> str:
     """'How teams ...' -> 'how teams ...', but leave 'AI in ...' alone."""
     topic = topic.strip().rstrip("?.!")
     if len(topic) > 1 and topic[0].isupper() and not topic[1].isupper():
@@ -33,7 +33,7 @@ def linkedin(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
     post = "\n\n".join(
         [
             opener,
-            f"This week I kept coming back to one question: {_mid_sentence(topic)}?",
+            f"This week I kept coming back to one question: {mid_sentence(topic)}?",
             "Here is a plan that fits a small team and four weeks.",
             "1. Start with one small, boring workflow. Pick something the team repeats every "
             "day, so you get feedback fast.",
@@ -57,7 +57,7 @@ def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]
     body = "\n\n".join(
         [
             "Hi there,",
-            f"This issue is about one question worth a slow answer: {_mid_sentence(topic)}?",
+            f"This issue is about one question worth a slow answer: {mid_sentence(topic)}?",
             "The short answer: start smaller than feels useful, and measure before you change "
             "anything.",
             "## What to do",
@@ -203,7 +203,7 @@ def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
         title = title[:57].rsplit(" ", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "post"
     meta = (
-        f"A practical four-week plan for small teams: {_mid_sentence(topic)}. What to measure, "
+        f"A practical four-week plan for small teams: {mid_sentence(topic)}. What to measure, "
         "what to avoid, and how to decide."
     )
     if len(meta) > 160:
@@ -212,7 +212,7 @@ def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
         meta += " Simple steps."
     paragraphs = [
         f"# {title}",
-        f"This guide is about one practical question: {_mid_sentence(topic)}.",
+        f"This guide is about one practical question: {mid_sentence(topic)}.",
         "It is written for small teams with little time and no spare budget. "
         "Each section ends with something you can do this week.",
     ]

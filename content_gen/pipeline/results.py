@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..redact import Redact
     from ..sources import Source
     from ..storage import RunDir
+    from ..voice.kit import VoiceKit
     from .plan import TopicPlan
 
 
@@ -59,6 +60,10 @@ class Job:
     research: bool = False
     #: The verified plan, once it is made (Session.run makes it before the channels).
     plan: TopicPlan | None = None
+    #: The voice kit the pieces are written in (--voice, or the calendar's voice column).
+    voice: VoiceKit | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, unchecked.
+    language: str | None = None
 
     def log_tag(self, channel: str) -> str:
         return f"{self.tag} {channel}" if self.tag else channel
@@ -89,6 +94,8 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
+    #: The draft as its file would hold it: what `content-gen learn` compares an edit with.
+    text: str | None = None
 
     @property
     def blocked(self) -> bool:
@@ -114,6 +121,7 @@ class Attempt:
             "tokens": self.usage.as_dict(),
             "seconds": round(self.seconds, 3),
             "calls": [c.as_dict() for c in self.calls],
+            "text": self.text,
         }
 
 
@@ -248,8 +256,9 @@ class ChannelResult:
         return warnings(saved.violations) if saved is not None else []
 
     def summary(self) -> ChannelResult:
-        """The result without drafts and judgements: what a long run keeps for its summary."""
-        attempts = tuple(replace(a, draft=None, judgement=None) for a in self.attempts)
+        """The result without drafts, texts and judgements: what a long run keeps for its
+        summary."""
+        attempts = tuple(replace(a, draft=None, judgement=None, text=None) for a in self.attempts)
         return replace(self, attempts=attempts)
 
     def as_dict(self) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class Progress:
     judge_error: str | None = None
     passed: bool = False
     calls: list[CallRecord] = field(default_factory=list)
+    text: str | None = None
 
     def freeze(self, seconds: float, extra: tuple[CallRecord, ...] = ()) -> Attempt:
         return Attempt(
@@ -45,6 +46,7 @@ class Progress:
             self.passed,
             (*self.calls, *extra),
             seconds,
+            self.text,
         )
 
 

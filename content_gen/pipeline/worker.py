@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from ..channels.base import Channel, ChannelContext, mark_simulated
 from ..errors import Interrupted, LLMError, RunHalted
 from ..llm.seam import CallRecord, LLMRequest, Meter
-from ..quality.judge import Judgement, feedback, mean_score
+from ..quality.judge import Judgement, VoiceJudgement, feedback, mean_score
+from ..quality.language import label as language_label
 from ..quality.rules import blocking
+from ..voice.kit import guide_text, samples_text, words_text
 from .results import Attempt, ChannelResult, Job
 from .runtime import Runtime
 from .tally import Progress, Tally
@@ -35,9 +37,16 @@ WRITER_VARIABLES = (
     "blog_min_words",
     "blog_max_words",
     "plan",
+    "language",
+    "voice",
+    "voice_guide",
+    "voice_samples",
+    "voice_words",
 )
 REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
-JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
+JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria", "voice_match")
+#: voice.md (the kit for the writer and reviser) and voice_match.md (for the judge).
+VOICE_VARIABLES = ("channel", "language", "voice_guide", "voice_samples", "voice_words")
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,14 @@ def run_channel(
     """The quality loop for one channel. Returns a result; never raises."""
     tally = tally or Tally()
     started = rt.clock()
-    ctx = replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+    ctx = replace(
+        rt.context,
+        day=job.day,
+        evidence=job.evidence,
+        sources=job.references,
+        voice=job.voice,
+        language=job.language,
+    )
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
@@ -170,25 +186,17 @@ def _make(
     )
     draft = _call(rt, progress, request)
     progress.draft = draft
-    piece = channel.render(draft, ctx)
+    piece = progress.text = channel.render(draft, ctx)
     # Located in the file as it would be saved, so run.json's lines are the file's lines.
     progress.violations = tuple(
         channel.check(draft, ctx, mark_simulated(piece) if rt.simulated else piece)
     )
     if blocking(progress.violations):
         return
-    judge_prompt = rt.prompts.render(
-        "judge.md",
-        variables
-        | {
-            "piece": piece,
-            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
-        },
-    )
     judge = LLMRequest(
         rt.judge_model,
-        judge_prompt,
-        Judgement,
+        judge_prompt(channel, job, rt, piece),
+        VoiceJudgement if voice_matched(channel, job) else Judgement,
         channel.name,
         "judge",
         number,
@@ -202,6 +210,27 @@ def _make(
         progress.judge_error = rt.redact(str(exc))
         raise
     progress.passed = rt.bar.passes(progress.judgement)
+
+
+def voice_matched(channel: Channel, job: Job) -> bool:
+    """Whether the judge also scores voice_match: with a kit it can compare the piece with."""
+    return job.voice is not None and job.voice.judged(channel.name)
+
+
+def judge_prompt(channel: Channel, job: Job, rt: Runtime, piece: str) -> str:
+    """What the judge is asked about `piece`: judge.md with the channel's criteria, and the
+    voice-match criterion when there is a kit to match."""
+    variables = _variables(channel, job, rt)
+    matched = voice_matched(channel, job)
+    return rt.prompts.render(
+        "judge.md",
+        variables
+        | {
+            "piece": piece,
+            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
+            "voice_match": rt.prompts.render("voice_match.md", variables) if matched else "",
+        },
+    )
 
 
 def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
@@ -219,18 +248,26 @@ def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
 
 def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     ctx = rt.context
-    return {
+    voice = {
+        "channel": channel.label,
+        "language": language_label(job.language),
+        "voice_guide": guide_text(job.voice),
+        "voice_samples": samples_text(job.voice, channel.name),
+        "voice_words": words_text(job.voice, channel.name),
+    }
+    return voice | {
         "topic": job.topic,
         "brief": job.brief.strip()
         or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
         "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
-        "channel": channel.label,
         "postal_address": ctx.postal_address or "(none)",
         "blog_min_words": ctx.blog_min_words,
         "blog_max_words": ctx.blog_max_words,
         "plan": job.plan.prompt_text() if job.plan else "(no plan: the plan call failed)",
+        # Empty without a kit, so the prompts of a run without one are as they were.
+        "voice": rt.prompts.render("voice.md", voice) if job.voice is not None else "",
     }
 
 
@@ -258,3 +295,5 @@ def check_prompts(channels: list[Channel], prompts: PromptLibrary) -> None:
         prompts.check(channel.prompt("reviser"), REVISER_VARIABLES)
         prompts.check(channel.prompt("criteria"), WRITER_VARIABLES)
     prompts.check("judge.md", JUDGE_VARIABLES)
+    prompts.check("voice.md", VOICE_VARIABLES)
+    prompts.check("voice_match.md", VOICE_VARIABLES)

@@ -14,10 +14,11 @@ of detector: bench/corpus/language/README.md and bench/results.md (section `lang
 2. *Chunk*: the cleaned paragraphs.
 3. *Judge* each chunk: mostly-CJK chunks by their script (kana: ja, Hangul: ko, else zh),
    the others by py3langid.
-4. *Decide*: the whole piece confidently in another language blocks (`language.wrong`);
-   otherwise chunks of at least MIN_CHUNK_WORDS confidently in another language are foreign
-   (`language.mixed`): they block when they hold more than BLOCK_SHARE of the judged words or
-   one of them has BLOCK_CHUNK_WORDS, and warn when smaller.
+4. *Decide*: the whole piece confidently in another language, with less than BLOCK_SHARE of
+   its words in the expected one, blocks (`language.wrong`). Otherwise chunks of at least
+   MIN_CHUNK_WORDS confidently in another language are foreign (`language.mixed`): they block
+   when they hold more than BLOCK_SHARE of the judged words or one of them has
+   BLOCK_CHUNK_WORDS, and warn when smaller.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def base(tag: str) -> str:
 def name(tag: str) -> str:
     """How prompts and messages name a language: "German", "Brazilian Portuguese", "xx"."""
     return _REGIONS.get(tag) or NAMES.get(base(tag), tag)
+
+
+def label(tag: str | None) -> str:
+    """How the prompts name the language: "German (de)"; English when none is set."""
+    return "English" if tag is None else f"{name(tag)} ({tag})"
 
 
 def same_language(lang: str, expected: str) -> bool:
@@ -270,6 +276,20 @@ class Reading:
     conf: float
     judged: tuple[Chunk, ...]
 
+    def wrong(self, expected: str) -> bool:
+        """In another language as a whole: detected so with confidence, and not even a fifth of
+        it in the expected one (more than that is a mixed piece, whose foreign paragraphs the
+        reviser is told to translate)."""
+        if self.lang == "und" or self.conf < MIN_CONFIDENCE or same_language(self.lang, expected):
+            return False
+        judged = sum(c.words for c in self.judged)
+        own = sum(
+            c.words
+            for c in self.judged
+            if c.conf >= MIN_CONFIDENCE and same_language(c.lang, expected)
+        )
+        return not judged or own / judged < BLOCK_SHARE
+
     def foreign(self, expected: str) -> list[Chunk]:
         """Judged chunks confidently in a language other than `expected`."""
         return [
@@ -303,11 +323,7 @@ def language_rules(prose: str, expected: str) -> list[Violation]:
     """`language.wrong` or `language.mixed` for a piece that should be in `expected`."""
     reading = read(prose)
     want = name(expected)
-    if (
-        reading.lang != "und"
-        and reading.conf >= MIN_CONFIDENCE
-        and not same_language(reading.lang, expected)
-    ):
+    if reading.wrong(expected):
         first = reading.judged[0].start if reading.judged else 0
         return [
             Violation(

@@ -235,5 +235,5 @@ def samples_text(kit: VoiceKit | None, channel: str) -> str:
     shown = []
     for n, (sample, text) in enumerate(kit.chosen(channel).texts(), 1):
         label = registry.get(sample.channel).label
-        shown.append(f"Sample {n} (a {label} of ours, {sample.name}):\n<<<\n{text}\n>>>")
+        shown.append(f"Sample {n} (one of our {label}s, {sample.name}):\n<<<\n{text}\n>>>")
     return "\n\n".join(shown) or "(none)"
