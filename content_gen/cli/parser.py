@@ -183,6 +183,7 @@ def _add_calendar(commands: Any) -> None:
         action="store_true",
         help="let each entry's plan search the web (Google Search grounding; costs more)",
     )
+    _add_voice(run, "for rows that name none in their voice and language columns")
     _add_today(run)
     run.add_argument(
         "--offline",
@@ -249,19 +250,20 @@ def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_voice(parser: argparse.ArgumentParser) -> None:
-    """--voice and --language: the same in generate and check."""
+def _add_voice(parser: argparse.ArgumentParser, scope: str = "") -> None:
+    """--voice and --language: the same in generate, check and calendar run."""
+    scope = f"; {scope}" if scope else ""
     parser.add_argument(
         "--voice",
         metavar="DIR",
         help="a voice kit folder: style guide, word rules, samples (CONTENT_GEN_VOICE; "
-        "content-gen voice init DIR writes one)",
+        f"content-gen voice init DIR writes one){scope}",
     )
     parser.add_argument(
         "--language",
         metavar="TAG",
         help="the language every piece is in, as a BCP 47 tag such as de, es, pt-BR or ja "
-        "(CONTENT_GEN_LANGUAGE; default: English, unchecked)",
+        f"(CONTENT_GEN_LANGUAGE; default: English, unchecked){scope}",
     )
 
 
