@@ -208,3 +208,52 @@ class TestSamples:
             "Sample 1 (one of our LinkedIn posts, samples/linkedin/launch.md):\n<<<\n"
             "We shipped it.\n>>>"
         )
+
+
+class TestStarterKit:
+    def test_voice_init_writes_a_kit_that_loads(self, capsys) -> None:
+        from content_gen.cli import main
+
+        assert main(["voice", "init", "brand"]) == 0
+        assert capsys.readouterr().out.startswith("Wrote a starter voice kit in brand/:")
+        assert sorted(str(p) for p in Path("brand").rglob("*")) == [
+            "brand/samples",
+            "brand/samples/README.md",
+            "brand/samples/blog",
+            "brand/samples/linkedin",
+            "brand/samples/newsletter",
+            "brand/style.md",
+            "brand/words.toml",
+        ]
+        kit = load_kit(Path("brand"))
+        assert kit.guide.startswith("# How we write") and "<!--" not in kit.guide
+        assert kit.samples == () and kit.words.rule_ids() == []  # the examples are commented
+
+    def test_every_example_in_the_starter_words_toml_works_uncommented(self, capsys) -> None:
+        from content_gen.cli import main
+
+        main(["voice", "init", "brand"])
+        words = Path("brand/words.toml")
+        lines = words.read_text(encoding="utf-8").splitlines()
+        words.write_text(
+            "\n".join(line[1:] if re.match(r"#[\[a-z]", line) else line for line in lines),
+            encoding="utf-8",
+        )
+        kit = load_kit(Path("brand"))
+        assert kit.words.rule_ids() == [
+            "voice.banned",
+            "voice.preferred",
+            "voice.name",
+            "voice.disclaimer",
+            "voice.emoji",
+            "voice.hashtags",
+        ]
+
+    def test_voice_init_never_overwrites(self, capsys) -> None:
+        from test_cli import assert_usage_error, run_cli
+
+        Path("brand").mkdir()
+        Path("brand/style.md").write_text("Ours.", encoding="utf-8")
+        code, _, err = run_cli(["voice", "init", "brand"], capsys)
+        assert_usage_error(code, err, "brand is not empty")
+        assert Path("brand/style.md").read_text(encoding="utf-8") == "Ours."
