@@ -16,19 +16,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import platform
-import shlex
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, git_describe, table
+from common import ROOT, hashes_line, report_path, run_lines, shown_path, table
 from sections import write_section
 
 from content_gen.quality import language as detector
@@ -142,16 +138,12 @@ def render(measured: dict[str, Any], args: argparse.Namespace, bad: list[str]) -
     lines = [
         "## Language detection for --language (bench/language.py)",
         "",
-        f"- Date: {datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"- Machine: {platform.platform()}, Python {platform.python_version()}",
-        f"- Code: {git_describe()}",
-        f"- Command: `{shlex.join(['python', 'bench/language.py', *sys.argv[1:]])}`",
+        *run_lines("bench/language.py"),
         "- What runs: `content_gen.quality.language` (py3langid "
         f"{_version('py3langid')}, ISO 639-1 labels, CJK by script), as the `language.*` rules "
         f"run it, over {len(rows)} texts of "
-        f"{args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}",
-        "- Manifest hashes: "
-        + ("all stored files match" if not bad else f"**{len(bad)} differ**: {', '.join(bad)}"),
+        f"{shown_path(args.corpus)}",
+        hashes_line(bad),
         "",
         "### Summary",
         "",
@@ -213,11 +205,7 @@ def render(measured: dict[str, Any], args: argparse.Namespace, bad: list[str]) -
         "",
         "### Piece-level accuracy per language (real pieces)",
         "",
-        table(
-            ["language", "pieces", "detected right", "rule: own language", "rule: neighbour"],
-            [_language_row(lang, single) for lang in LANGS if _of(lang, single)],
-            "-rrrr",
-        ),
+        _language_table("pieces", single),
         "",
         "Errors (expected -> detected): "
         + (", ".join(f"{e} x{n}" for e, n in errors) if errors else "none")
@@ -240,16 +228,20 @@ def render(measured: dict[str, Any], args: argparse.Namespace, bad: list[str]) -
         "",
         "### LinkedIn-sized excerpts (first paragraphs, 300-700 characters)",
         "",
-        table(
-            ["language", "excerpts", "detected right", "rule: own language", "rule: neighbour"],
-            [_language_row(lang, posts) for lang in LANGS if _of(lang, posts)],
-            "-rrrr",
-        ),
+        _language_table("excerpts", posts),
         "",
         "An excerpt that passes in its neighbour's language is one the detector is unsure of "
         "(bylines of names and dates): the rule says nothing rather than guess.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _language_table(what: str, rows: list[dict[str, Any]]) -> str:
+    return table(
+        ["language", what, "detected right", "rule: own language", "rule: neighbour"],
+        [_language_row(lang, rows) for lang in LANGS if _of(lang, rows)],
+        "-rrrr",
+    )
 
 
 def _of(lang: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -307,12 +299,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="report file (default bench/results.md)")
     args = parser.parse_args(argv)
-    if args.out is None:
-        args.out = (
-            Path(tempfile.gettempdir()) / "content-gen-language-smoke.md"
-            if args.smoke
-            else ROOT / "bench" / "results.md"
-        )
+    args.out = report_path(args.out, args.smoke, "language")
     args.corpus = args.corpus.resolve()
     return args
 

@@ -13,18 +13,6 @@ from test_voice_kit import make_kit
 
 from content_gen.fake import PASS, FakeGemini, Fault
 
-WORDS = """\
-[[banned]]
-words = ["game-changing"]
-why = "hype"
-
-[[preferred]]
-use = "email"
-instead_of = ["e-mail"]
-
-[[product_names]]
-names = ["GitHub"]
-"""
 SAMPLE = (
     "Subject: What we cut from our release notes\n\n"
     "We stopped writing release notes nobody read. Here is what we send instead."
@@ -58,7 +46,6 @@ def kit() -> Path:
     return make_kit(
         Path("brand"),
         style="# How we write\n\nShort sentences. We, not I.\n",
-        words=WORDS,
         samples={"newsletter/release-notes.md": SAMPLE},
     )
 

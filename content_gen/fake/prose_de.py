@@ -7,11 +7,9 @@ sentence left in English, so the language rules pass them and every other blocki
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from ..storage import slugify
-from .prose import mid_sentence
+from .prose import BlogText, mid_sentence, writers
 
 CALL_TO_ACTION = (
     "Wählen Sie eine Aufgabe, die Ihr Team jeden Tag wiederholt, messen Sie sie diese Woche "
@@ -185,46 +183,25 @@ _BLOG_SECTIONS = {
 }
 
 
-def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
-    core = topic.strip().rstrip("?.!")
-    title = core if len(core) >= 30 else f"{core}: ein praktischer Leitfaden"
-    if len(title) > 60:
-        title = title[:57].rsplit(" ", 1)[0]
-    meta = (
-        f"Ein praktischer Plan für vier Wochen: {mid_sentence(topic)}. Was Sie messen, was Sie "
-        "vermeiden und wie Sie entscheiden."
-    )
-    if len(meta) > 160:
-        meta = meta[:157].rsplit(" ", 1)[0] + "..."
-    while len(meta) < 120:
-        meta += " Einfache Schritte."
-    paragraphs = [
-        f"# {title}",
-        f"Dieser Leitfaden behandelt eine praktische Frage: {mid_sentence(topic)}.",
+BLOG = BlogText(
+    guide="ein praktischer Leitfaden",
+    meta="Ein praktischer Plan für vier Wochen: {topic}. Was Sie messen, was Sie vermeiden und "
+    "wie Sie entscheiden.",
+    meta_filler=" Einfache Schritte.",
+    intro=(
+        "Dieser Leitfaden behandelt eine praktische Frage: {topic}.",
         "Er richtet sich an kleine Teams mit wenig Zeit und ohne zusätzliches Budget. "
         "Jeder Abschnitt endet mit etwas, das Sie diese Woche tun können.",
-    ]
-    for heading, lines in _BLOG_SECTIONS.items():
-        paragraphs.append(f"## {heading}")
-        for i in range(0, len(lines), 4):
-            paragraphs.append(" ".join(lines[i : i + 4]))
-    paragraphs += [
-        "## Ihr nächster Schritt",
+    ),
+    sections=_BLOG_SECTIONS,
+    closing=(
+        "Ihr nächster Schritt",
         "Wählen Sie heute eine tägliche Aufgabe und schreiben Sie auf, wie lange sie dauert. "
         "Diese eine Zahl ist der Anfang Ihres ersten Versuchs.",
-    ]
-    if revised:
-        paragraphs.insert(
-            3,
-            "Ein hypothetisches Beispiel: Ein Team aus fünf Leuten, dessen tägliche Prüfung "
-            "vierzig Minuten dauert, könnte nach vier Wochen dreißig anstreben.",
-        )
-    article = "\n\n".join(paragraphs)
-    return {"title": title, "slug": slugify(title), "meta_description": meta, "article": article}
+    ),
+    example="Ein hypothetisches Beispiel: Ein Team aus fünf Leuten, dessen tägliche Prüfung "
+    "vierzig Minuten dauert, könnte nach vier Wochen dreißig anstreben.",
+)
 
 
-WRITERS: dict[str, Callable[[str, str | None, bool], dict[str, Any]]] = {
-    "linkedin": linkedin,
-    "newsletter": newsletter,
-    "blog": blog,
-}
+WRITERS = writers(linkedin, newsletter, BLOG)
