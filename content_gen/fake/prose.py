@@ -270,3 +270,4 @@ def writers(linkedin: Writer, newsletter: Writer, blog: BlogText) -> dict[str, W
 
 
 WRITERS = writers(linkedin, newsletter, BLOG)
+blog = WRITERS["blog"]
