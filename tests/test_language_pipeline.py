@@ -113,3 +113,28 @@ def test_the_language_setting_and_its_errors(env: FakeGemini, monkeypatch, capsy
     code, _, err = run_cli(["generate", TOPIC], capsys)
     assert_usage_error(code, err, "CONTENT_GEN_LANGUAGE (from environment)", "'tlh'")
     assert env.requests == []
+
+
+def test_the_retry_command_keeps_the_voice_and_the_language(
+    env: FakeGemini, sleeps: Sleeps, capsys
+) -> None:
+    import shlex
+
+    from test_voice_kit import make_kit
+
+    make_kit()
+    env.inject(Fault.http(400, "bad request"), channel="blog", step="draft")
+    assert generate(sleeps, "--language", "de", "--voice", "brand") == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Retry it with"))
+    argv = shlex.split(line.removeprefix("Retry it with: "))[1:]
+    assert argv[-4:] == ["--voice", "brand", "--language", "de"]
+
+    plans = env.count(step="plan")
+    assert main(argv, sleep=sleeps) == 0
+    assert env.count(step="plan") == plans  # the German plan is reused for German pieces
+    assert manifest()["channels"]["blog"]["passed"] is True
+
+    # The same run redone in English needs an English plan: its call to action ends every piece.
+    argv[argv.index("de")] = "en"
+    assert main(argv, sleep=sleeps) == 0
+    assert env.count(step="plan") == plans + 1

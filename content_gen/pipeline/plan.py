@@ -217,6 +217,7 @@ def _saved_form(plan: TopicPlan, job: Job) -> dict[str, Any]:
         "topic": job.topic,
         "sources": [s.sha256 for s in job.sources],
         "brief_chars": len(job.brief),
+        "language": job.language,
     }
 
 
@@ -228,6 +229,8 @@ def _saved(run_dir: RunDir, job: Job) -> TopicPlan | None:
             data["topic"] == job.topic
             and data["sources"] == [s.sha256 for s in job.sources]
             and data["brief_chars"] == len(job.brief)
+            # A plan in another language would end every piece with a foreign call to action.
+            and data.get("language") == job.language
         )
         if not same:
             return None
