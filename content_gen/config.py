@@ -41,6 +41,8 @@ ENV_NAMES: dict[str, str] = {
     "pass_mean": "CONTENT_GEN_PASS_MEAN",
     "pass_min": "CONTENT_GEN_PASS_MIN",
     "prompts_dir": "CONTENT_GEN_PROMPTS_DIR",
+    "voice": "CONTENT_GEN_VOICE",
+    "language": "CONTENT_GEN_LANGUAGE",
     "base_url": "GOOGLE_GEMINI_BASE_URL",
     # Publishing (README, "Publishing").
     "email_platform": "CONTENT_GEN_EMAIL_PLATFORM",
@@ -91,6 +93,10 @@ class Settings(BaseModel):
     pass_mean: float = Field(4.0, ge=1, le=5)
     pass_min: int = Field(3, ge=1, le=5)
     prompts_dir: Path | None = None
+    #: A voice kit folder (style guide, word rules, samples); checked when a run starts.
+    voice: Path | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, and no check.
+    language: str | None = None
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")
     email_platform: str = DEFAULT_PLATFORM
     cta_url: str | None = Field(None, pattern=_URL, max_length=2000)
@@ -132,8 +138,15 @@ class Settings(BaseModel):
             raise ValueError(f"choose from {', '.join(platforms())}")
         return value
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        from .quality.language import check_tag  # its model loads only when a piece is read
+
+        return None if value is None else check_tag(value)
+
     @field_validator(
-        "output_dir", "prompts_dir", "blog_dir", "email_dir", "social_dir", mode="before"
+        "output_dir", "prompts_dir", "blog_dir", "email_dir", "social_dir", "voice", mode="before"
     )
     @classmethod
     def _home(cls, value: object) -> object:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..quality.claims import Evidence
     from ..quality.rules import Violation
+    from ..voice.kit import VoiceKit
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,15 @@ class ChannelContext:
     site_generator: str = "plain"
     #: Whether the blog file repeats the title as an H1.
     blog_h1: bool = False
+    #: The voice kit whose word rules every piece follows (--voice), if one is given.
+    voice: VoiceKit | None = None
+    #: The language every piece must be in, as a BCP 47 tag (--language), if one is given.
+    language: str | None = None
 
     @classmethod
-    def of(cls, settings: Settings) -> ChannelContext:
-        """The settings' part of the context: the loop, `check`, the review page and `export`
-        read a piece with the same settings."""
+    def of(cls, settings: Settings, voice: VoiceKit | None = None) -> ChannelContext:
+        """The settings' part of the context (and the voice kit they name, loaded): the loop,
+        `check`, the review page and `export` read a piece with the same settings."""
         return cls(
             postal_address=settings.postal_address,
             blog_min_words=settings.blog_min_words,
@@ -52,6 +57,8 @@ class ChannelContext:
             cta_url=settings.cta_url,
             site_generator=settings.site_generator,
             blog_h1=settings.blog_h1,
+            voice=voice,
+            language=settings.language,
         )
 
     def for_run(self, manifest: Mapping[str, Any]) -> ChannelContext:
@@ -77,9 +84,9 @@ class ChannelContext:
 #: The context's fields a run records in run.json's settings, under the same names.
 _RECORDED = (
     *("postal_address", "blog_min_words", "blog_max_words", "email_platform"),
-    *("cta_url", "site_generator", "blog_h1"),
+    *("cta_url", "site_generator", "blog_h1", "language"),
 )
-_OPTIONAL = ("postal_address", "cta_url")
+_OPTIONAL = ("postal_address", "cta_url", "language")
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,8 @@ class Channel:
         """Every rule on the draft; each violation located (line, column) in the published
         text: `published` if given (a file as it is on disk), else the rendered draft.
 
-        The claims rule runs only with evidence (the loop always has it; `check` has none)."""
+        The claims rule runs only with evidence (the loop always has it; `check` has none),
+        the voice kit's rules with a kit, and the language rules with a language."""
         from ..quality.claims import claims_rule
         from ..quality.rules import common_rules, locate
         from ..quality.tells import structural_tells
@@ -137,6 +145,13 @@ class Channel:
         found = common_rules(prose) + structural_tells(prose, self.name) + self.rules(draft, ctx)
         if ctx.evidence is not None:
             found += claims_rule(prose, ctx.evidence)
+        if ctx.voice is not None:
+            found += ctx.voice.check(prose, self.name)
+        if ctx.language:
+            # Only here: the detector (and numpy) load when a language is asked for.
+            from ..quality.language import language_rules
+
+            found += language_rules(prose, ctx.language)
         return locate(found, self.render(draft, ctx) if published is None else published)
 
     def read(self, text: str, ctx: ChannelContext | None = None) -> BaseModel:

@@ -16,7 +16,17 @@ from pydantic import BaseModel, Field
 from ..errors import FormatError
 from ..publish.sites import Post, front_matter
 from ..quality.rules import Violation
-from ..quality.text import code_view, excerpt, prose_view, quote, sentences, squash, word_count
+from ..quality.text import (
+    characters,
+    code_view,
+    excerpt,
+    prose_view,
+    quote,
+    sentences,
+    squash,
+    width,
+    word_count,
+)
 from ..storage import slugify
 from .base import Channel, ChannelContext, cited_sources, reference
 
@@ -88,24 +98,24 @@ def blog_rules(
             break
         previous = level
 
-    if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
+    if not TITLE_MIN <= width(title.strip()) <= TITLE_MAX:
         out.append(
             Violation(
                 "blog.title_length",
                 "warn",
-                f"title is {len(title.strip())} characters; search results show about "
+                f"title is {characters(title.strip())}; search results show about "
                 f"{TITLE_MAX}: aim for 30-{TITLE_MAX}",
                 excerpt(title, 0),
             )
         )
     meta = meta_description.strip()
     low, high = META_RANGE
-    if not low <= len(meta) <= high:
+    if not low <= width(meta) <= high:
         out.append(
             Violation(
                 "blog.meta_description",
                 "warn",
-                f"meta description is {len(meta)} characters; aim for 120-160",
+                f"meta description is {characters(meta)}; aim for 120-160",
                 excerpt(meta, 0) or None,
             )
         )

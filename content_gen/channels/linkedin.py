@@ -13,14 +13,12 @@ from pydantic import BaseModel, Field
 
 from ..errors import FormatError
 from ..quality.rules import Violation
-from ..quality.text import excerpt, prose_view, quote
+from ..quality.text import HASHTAG, characters, excerpt, prose_view, quote, width
 from .base import Channel, ChannelContext
 
 LINKEDIN_MAX_CHARS = 3000
 COMMENT_MAX_CHARS = 1250  # LinkedIn's limit for a comment
 COMMENT_FILE = "linkedin.comment.txt"
-# A hashtag starts with a letter: "Mistake #1" is a number, not a tag.
-_HASHTAG = re.compile(r"(?<![\w&/])#([^\W\d_]\w*)")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE)
@@ -46,24 +44,24 @@ def linkedin_rules(post: str) -> list[Violation]:
                 excerpt(post, LINKEDIN_MAX_CHARS),
             )
         )
-    elif not 500 <= length <= 2000:
+    elif not 500 <= width(post) <= 2000:
         out.append(
             Violation(
                 "linkedin.length",
                 "warn",
-                f"{length} characters; aim for 500-2,000",
+                f"{characters(post)}; aim for 500-2,000",
             )
         )
 
     first = _first_sentence(post)
-    if len(first) > 140:
+    if width(first) > 140:
         # A long hook costs readers, but real posts open with 200 characters and more and
         # get read (bench/results.md): a warning, never a block.
         out.append(
             Violation(
                 "linkedin.hook",
                 "warn",
-                f'first sentence is {len(first)} characters ("{quote(first)}"); '
+                f'first sentence is {characters(first)} ("{quote(first)}"); '
                 'LinkedIn shows about 140 before "see more": end the hook sooner',
                 excerpt(post, post.find(first[:20])),
             )
@@ -89,7 +87,7 @@ def linkedin_rules(post: str) -> list[Violation]:
             )
         )
 
-    tags = list(_HASHTAG.finditer(post))
+    tags = list(HASHTAG.finditer(post))
     # Real posts carry five or six tags (bench/corpus): too many, but publishable.
     if len(tags) > 3:
         out.append(
@@ -101,7 +99,7 @@ def linkedin_rules(post: str) -> list[Violation]:
             )
         )
     body, _, last = post.rstrip().rpartition("\n")
-    if _HASHTAG.search(body) or (tags and _HASHTAG.sub("", last).strip()):
+    if HASHTAG.search(body) or (tags and HASHTAG.sub("", last).strip()):
         out.append(
             Violation(
                 "linkedin.hashtags_position",
@@ -127,7 +125,7 @@ def linkedin_rules(post: str) -> list[Violation]:
 def _first_sentence(text: str) -> str:
     text = text.strip()
     line = text.split("\n", 1)[0]
-    match = re.search(r"[.!?](?=[\"')\]]*(?:\s|$))", line)
+    match = re.search(r"[.!?](?=[\"')\]]*(?:\s|$))|[\u3002\uff01\uff1f]", line)
     return line[: match.end()] if match else line
 
 
@@ -176,7 +174,7 @@ def parse_post(text: str, ctx: ChannelContext) -> LinkedInPost:
         raise FormatError("the post is empty")
     body, _, last = text.rpartition("\n")
     if body.strip() and _TAG_LINE.match(last):
-        return LinkedInPost(post=body.rstrip(), hashtags=_HASHTAG.findall(last))
+        return LinkedInPost(post=body.rstrip(), hashtags=HASHTAG.findall(last))
     return LinkedInPost(post=text, hashtags=[])
 
 

@@ -31,6 +31,7 @@ from .common import (
     EXIT_OK,
     Sleep,
     load_settings,
+    load_voice,
     setup_logging,
     shown,
 )
@@ -79,8 +80,11 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 def run(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
-    settings = _settings(args)
+    settings = load_settings(
+        {"output_dir": args.out, "voice": args.voice, "language": args.language}
+    )
     setup_logging(args.verbose, settings)
+    voice = load_voice(settings)  # for rows that name no kit; checked before any API call
 
     from .. import channels as registry
     from ..pipeline.session import Session
@@ -111,6 +115,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     skip_unreadable=args.skip_unreadable_sources,
                     research=args.research,
                 ),
+                voice=voice,
             )
             states = channel_states(calendar, ledger, today, settings.output_dir)
     if args.json:

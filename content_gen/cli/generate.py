@@ -19,6 +19,7 @@ from .common import (
     EXIT_OK,
     Sleep,
     load_settings,
+    load_voice,
     setup_logging,
 )
 from .report import (
@@ -37,7 +38,10 @@ if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult, TopicResult
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
-_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions", "cta_url")
+_REPEATED = (
+    *("brief", "audience", "model", "judge_model", "max_revisions"),
+    *("cta_url", "voice", "language"),
+)
 
 
 def generate(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -60,9 +64,12 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             "judge_model": args.judge_model,
             "max_revisions": args.max_revisions,
             "cta_url": args.cta_url,
+            "voice": args.voice,
+            "language": args.language,
         }
     )
     setup_logging(args.verbose, settings)
+    voice = load_voice(settings)  # a bad kit is one line, before any API call
 
     from ..pipeline.results import Job
     from ..pipeline.session import Session
@@ -88,6 +95,8 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             day=day,
             sources=tuple(sources),
             research=args.research,
+            voice=voice,
+            language=settings.language,
         )
         names = ", ".join(c.name for c in channels)
         mode = " (offline: simulated Gemini)" if args.offline else ""

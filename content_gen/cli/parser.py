@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review(commands)
     _add_export(commands)
     _add_publish(commands)
+    _add_voice_commands(commands)
     return parser
 
 
@@ -93,6 +94,7 @@ def _add_generate(commands: Any) -> None:
         help="where the call to action links to: the newsletter's button, LinkedIn's first "
         "comment (CONTENT_GEN_CTA_URL)",
     )
+    _add_voice(gen)
     gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
     gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
     gen.add_argument(
@@ -135,10 +137,58 @@ def _add_check(commands: Any) -> None:
         metavar="NAME",
         help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
     )
+    _add_voice(check)
     check.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of lines"
     )
     check.set_defaults(handler="check:check")
+
+
+def _add_voice_commands(commands: Any) -> None:
+    voice = commands.add_parser(
+        "voice",
+        help="make a voice kit: the style guide, word rules and samples pieces follow",
+        description="A voice kit is a folder of plain files: style.md (the guide), words.toml "
+        "(banned words, preferred terms, product names, disclaimers, emoji and hashtags) and "
+        "samples/<channel>/*.md (past pieces). Use it with --voice DIR.",
+    )
+    actions = voice.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    init = actions.add_parser(
+        "init",
+        help="write a commented starter kit to edit",
+        description="Write a starter voice kit in DIR (a new or empty folder): a style guide "
+        "to replace, a words.toml whose examples are commented out, and a samples folder per "
+        "channel.",
+    )
+    init.add_argument("directory", metavar="DIR", type=Path, help="the folder to create")
+    init.set_defaults(handler="voice:init")
+
+    learn = commands.add_parser(
+        "learn",
+        help="propose voice kit rules from your edit of a piece (no API call)",
+        description="Compare your edit of a piece with what content-gen wrote and propose up "
+        "to three additions to the voice kit's words.toml: phrases you deleted, terms you "
+        "replaced, names you re-cased, emoji you removed. Shown as a diff; --apply adds them.",
+        epilog="The original is found through the run.json beside FILE (the text of the saved "
+        "piece), or given with --original. The kit is --voice, CONTENT_GEN_VOICE, or the one "
+        "the run used. Exit codes: 0 shown or applied (or nothing to learn), 2 a usage error.",
+    )
+    learn.add_argument("file", metavar="EDITED_FILE", type=Path, help="your edited piece")
+    learn.add_argument(
+        "--original",
+        metavar="FILE",
+        type=Path,
+        help="the piece as content-gen wrote it (default: from the run.json beside FILE)",
+    )
+    learn.add_argument(
+        "--channel", metavar="NAME", help="the piece's channel (default: from the file name)"
+    )
+    learn.add_argument("--voice", metavar="DIR", help="the voice kit to add to (CONTENT_GEN_VOICE)")
+    learn.add_argument("--apply", action="store_true", help="add the proposals to words.toml")
+    learn.add_argument("--json", action="store_true", help="print the proposals as JSON")
+    learn.set_defaults(handler="learn:learn")
 
 
 def _add_calendar(commands: Any) -> None:
@@ -190,6 +240,7 @@ def _add_calendar(commands: Any) -> None:
         action="store_true",
         help="let each entry's plan search the web (Google Search grounding; costs more)",
     )
+    _add_voice(run, "for rows that name none in their voice and language columns")
     _add_today(run)
     run.add_argument(
         "--offline",
@@ -375,6 +426,23 @@ def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         type=Path,
         help="the ledger of what is done (default: ledger.sqlite in the output root)",
+    )
+
+
+def _add_voice(parser: argparse.ArgumentParser, scope: str = "") -> None:
+    """--voice and --language: the same in generate, check and calendar run."""
+    scope = f"; {scope}" if scope else ""
+    parser.add_argument(
+        "--voice",
+        metavar="DIR",
+        help="a voice kit folder: style guide, word rules, samples (CONTENT_GEN_VOICE; "
+        f"content-gen voice init DIR writes one){scope}",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the language every piece is in, as a BCP 47 tag such as de, es, pt-BR or ja "
+        f"(CONTENT_GEN_LANGUAGE; default: English, unchecked){scope}",
     )
 
 

@@ -30,7 +30,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from ..llm.gemini import API_VERSION
-from . import planning, prose, replies
+from . import planning, prose, prose_de, replies
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
 from .routing import Router
@@ -76,6 +76,7 @@ class FakeGemini:
         port: int = 0,
         on_drip: Callable[[], object] | None = None,
         cached_tokens: int = 0,
+        language: str | None = None,
     ) -> None:
         self.latency = latency
         self.judge_fail_rate = judge_fail_rate
@@ -87,6 +88,9 @@ class FakeGemini:
         self.on_drip = on_drip
         #: Reported as cachedContentTokenCount (of the prompt tokens) in every reply.
         self.cached_tokens = cached_tokens
+        #: Answer in this language (en or de) whatever the prompt asks for: a model that
+        #: ignores --language. None: the language the prompt asks for.
+        self.language = language
         self.requests: list[Seen] = []
         self._clock = clock
         self._random = random.Random(seed)
@@ -303,17 +307,20 @@ class _Handler(Wire):
     def _answer(
         self, body: dict[str, Any], channel: str, step: str, attempt: int, prompt: str, topic: str
     ) -> dict[str, Any]:
+        schema = replies.schema_of(body)
         if step == "judge":
-            return replies.judgement(self.fake._judge_scores(channel, attempt))
+            return replies.judgement(self.fake._judge_scores(channel, attempt), schema)
+        language = self.fake.language or replies.language(prompt)
         if step == "plan":
-            return planning.plan(prompt, topic or "the topic", searches(body))
-        writer = prose.WRITERS.get(channel)
+            return planning.plan(prompt, topic or "the topic", searches(body), language)
+        writers = prose_de.WRITERS if language == "de" else prose.WRITERS
+        writer = writers.get(channel)
         if writer is not None:
             draft = writer(
                 topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
             )
-            return planning.follow(draft, prompt)
-        return replies.from_schema(replies.schema_of(body), topic or "the topic")
+            return planning.follow(draft, prompt, language)
+        return replies.from_schema(schema, topic or "the topic")
 
 
 def searches(body: dict[str, Any]) -> bool:

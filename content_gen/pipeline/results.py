@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..redact import Redact
     from ..sources import Source
     from ..storage import RunDir
+    from ..voice.kit import VoiceKit
     from .plan import TopicPlan
 
 
@@ -61,6 +62,10 @@ class Job:
     plan: TopicPlan | None = None
     #: Where the call to action links to, if not CONTENT_GEN_CTA_URL (a calendar's cta_url).
     cta_url: str | None = None
+    #: The voice kit the pieces are written in (--voice, or the calendar's voice column).
+    voice: VoiceKit | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, unchecked.
+    language: str | None = None
 
     def log_tag(self, channel: str) -> str:
         return f"{self.tag} {channel}" if self.tag else channel
@@ -91,7 +96,8 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
-    #: The draft as its file would hold it: the review page diffs each attempt against the last.
+    #: The draft as its file would hold it: the review page diffs each attempt against the
+    #: last, and `content-gen learn` compares an edit with it.
     text: str | None = None
 
     @property

@@ -111,6 +111,9 @@ class Session:
             "sources": [s.record() for s in job.sources],
             "research": job.research,
             "plan": plan_record,
+            "language": job.language,
+            # The kit's rules and, per channel, the samples its prompts show.
+            "voice": job.voice.record([c.name for c in channels]) if job.voice else None,
         }
         return run_topic(
             job,

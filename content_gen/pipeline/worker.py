@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 from ..channels.base import Channel, ChannelContext, mark_simulated
 from ..errors import Interrupted, LLMError, RunHalted
 from ..llm.seam import CallRecord, LLMRequest, Meter
-from ..quality.judge import Judgement, feedback, mean_score
+from ..quality.judge import Judgement, VoiceJudgement, feedback, mean_score
+from ..quality.language import label as language_label
 from ..quality.rules import blocking
+from ..voice.kit import guide_text, samples_text, words_text
 from .results import Attempt, ChannelResult, Job
 from .runtime import Runtime
 from .tally import Progress, Tally
@@ -36,9 +38,16 @@ WRITER_VARIABLES = (
     "blog_min_words",
     "blog_max_words",
     "plan",
+    "language",
+    "voice",
+    "voice_guide",
+    "voice_samples",
+    "voice_words",
 )
 REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
-JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
+JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria", "voice_match")
+#: voice.md (the kit for the writer and reviser) and voice_match.md (for the judge).
+VOICE_VARIABLES = ("channel", "language", "voice_guide", "voice_samples", "voice_words")
 
 
 @dataclass(frozen=True)
@@ -117,14 +126,16 @@ def run_channel(
 
 
 def job_context(rt: Runtime, job: Job) -> ChannelContext:
-    """What the channel's rules and renderer know of this job: its day, evidence, sources and
-    call-to-action URL (the job's own, else the settings')."""
+    """What the channel's rules and renderer know of this job: its day, evidence, sources,
+    call-to-action URL (the job's own, else the settings'), voice kit and language."""
     return replace(
         rt.context,
         day=job.day,
         evidence=job.evidence,
         sources=job.references,
         cta_url=job.cta_url or rt.context.cta_url,
+        voice=job.voice,
+        language=job.language,
     )
 
 
@@ -205,18 +216,10 @@ def _make(
     )
     if blocking(progress.violations):
         return
-    judge_prompt = rt.prompts.render(
-        "judge.md",
-        variables
-        | {
-            "piece": piece,
-            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
-        },
-    )
     judge = LLMRequest(
         rt.judge_model,
-        judge_prompt,
-        Judgement,
+        judge_prompt(channel, job, rt, piece),
+        VoiceJudgement if voice_matched(channel, job) else Judgement,
         channel.name,
         "judge",
         number,
@@ -230,6 +233,27 @@ def _make(
         progress.judge_error = rt.redact(str(exc))
         raise
     progress.passed = rt.bar.passes(progress.judgement)
+
+
+def voice_matched(channel: Channel, job: Job) -> bool:
+    """Whether the judge also scores voice_match: with a kit it can compare the piece with."""
+    return job.voice is not None and job.voice.judged(channel.name)
+
+
+def judge_prompt(channel: Channel, job: Job, rt: Runtime, piece: str) -> str:
+    """What the judge is asked about `piece`: judge.md with the channel's criteria, and the
+    voice-match criterion when there is a kit to match."""
+    variables = _variables(channel, job, rt)
+    matched = voice_matched(channel, job)
+    return rt.prompts.render(
+        "judge.md",
+        variables
+        | {
+            "piece": piece,
+            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
+            "voice_match": rt.prompts.render("voice_match.md", variables) if matched else "",
+        },
+    )
 
 
 def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
@@ -247,18 +271,26 @@ def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
 
 def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     ctx = rt.context
-    return {
+    voice = {
+        "channel": channel.label,
+        "language": language_label(job.language),
+        "voice_guide": guide_text(job.voice),
+        "voice_samples": samples_text(job.voice, channel.name),
+        "voice_words": words_text(job.voice, channel.name),
+    }
+    return voice | {
         "topic": job.topic,
         "brief": job.brief.strip()
         or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
         "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
-        "channel": channel.label,
         "postal_address": ctx.postal_address or "(none)",
         "blog_min_words": ctx.blog_min_words,
         "blog_max_words": ctx.blog_max_words,
         "plan": job.plan.prompt_text() if job.plan else "(no plan: the plan call failed)",
+        # Empty without a kit, so the prompts of a run without one are as they were.
+        "voice": rt.prompts.render("voice.md", voice) if job.voice is not None else "",
     }
 
 
@@ -286,3 +318,5 @@ def check_prompts(channels: list[Channel], prompts: PromptLibrary) -> None:
         prompts.check(channel.prompt("reviser"), REVISER_VARIABLES)
         prompts.check(channel.prompt("criteria"), WRITER_VARIABLES)
     prompts.check("judge.md", JUDGE_VARIABLES)
+    prompts.check("voice.md", VOICE_VARIABLES)
+    prompts.check("voice_match.md", VOICE_VARIABLES)

@@ -26,6 +26,7 @@ from ..pipeline.session import Session
 from ..review.state import NEW, kept, state_of
 from ..sources import Confinement, Source, load_sources
 from ..storage import RunDir, json_object, remove_orphans
+from ..voice.kit import VoiceKit
 from .calendar import Calendar, Entry
 from .ledger import Ledger
 from .work import Outcome, Owner, Work, WorkStatus
@@ -92,9 +93,12 @@ def run_calendar(
     force: bool = False,
     on_result: Callable[[Entry, ChannelResult], None] | None = None,
     sourcing: Sourcing | None = None,
+    voice: VoiceKit | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
-    Ctrl-C, after giving back the claims this run still holds)."""
+    Ctrl-C, after giving back the claims this run still holds).
+
+    `voice` is the kit of entries whose row names none (--voice, CONTENT_GEN_VOICE)."""
     rt = session.runtime
     started = rt.clock()
     runner = _Runner(
@@ -103,6 +107,7 @@ def run_calendar(
         force=force,
         on_result=on_result,
         sourcing=sourcing or Sourcing(calendar.path.parent),
+        voice=voice,
     )
     due = calendar.due(today)
     out_root = session.settings.output_dir
@@ -189,8 +194,10 @@ class _Runner:
         force: bool,
         on_result: Callable[[Entry, ChannelResult], None] | None,
         sourcing: Sourcing,
+        voice: VoiceKit | None = None,
     ) -> None:
         self.sourcing = sourcing
+        self.voice = voice
         self.session = session
         self.ledger = ledger
         self.owner = Owner.current()
@@ -296,6 +303,8 @@ class _Runner:
             sources=self.sourcing.read(entry),
             research=self.sourcing.research,
             cta_url=entry.cta_url,
+            voice=entry.kit or self.voice,
+            language=entry.language or self.session.settings.language,
         )
         topic = self.session.run(
             job,
