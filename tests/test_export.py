@@ -85,6 +85,17 @@ class TestWhatGoesWhere:
         assert export(str(run), "--all") == 0
         assert len(exported()) == 1 + 3 + 1
 
+    def test_a_simulated_trial_is_never_exported(self, sleeps: Sleeps, capsys) -> None:
+        trial = generate(sleeps, TOPIC, "--offline")
+        approve(trial, "blog", "linkedin", "newsletter")
+        capsys.readouterr()
+        assert export(str(trial), "--all") == 0
+        assert exported() == {}
+        assert "3 pieces not sent: simulated (--offline) text is never exported" in (
+            capsys.readouterr().out
+        )
+        assert "exports" not in manifest(trial)["channels"]["blog"]
+
     def test_each_format_where_its_tool_takes_it(self, run: Path) -> None:
         assert export(str(run), "--all") == 0
         blog = Path(f"site/_posts/{run.name[:10]}-{_slug(run)}.md")  # Jekyll's naming

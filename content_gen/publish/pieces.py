@@ -126,6 +126,9 @@ def _select(
         why = None
         if not isinstance(record, dict) or record.get("ok") is not True:
             why = "not written"
+        elif manifest.get("simulated"):
+            # A trial's text in a site's folder or a scheduler's CSV would get published.
+            why = "simulated (--offline) text is never exported: run it with the API key"
         elif run_dir.saved(name, manifest) is None:
             why = "its files are not the ones run.json recorded (changed or deleted)"
         elif not everything and state_of(record) != APPROVED:

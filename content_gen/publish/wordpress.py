@@ -188,8 +188,8 @@ def publish_drafts(pieces: list[Piece], site: WordPress, book: Book) -> list[Out
     signed_in: PlatformError | None = None
     checked = False
     for piece in pieces:
-        if piece.channel != "blog" or piece.manifest.get("simulated"):
-            continue  # WordPress takes blog posts; simulated (--offline) text is never sent
+        if piece.channel != "blog":
+            continue  # WordPress takes blog posts
         earlier = book.done(piece, DESTINATION)
         if earlier is not None:
             outcomes.append(Outcome(piece, "already", earlier.get("post_id"), earlier.get("link")))
