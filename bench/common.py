@@ -7,9 +7,13 @@ sections alike (tables, the code they were measured on) without one script impor
 from __future__ import annotations
 
 import os
+import platform
+import shlex
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +25,37 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "")
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def run_lines(script: str) -> list[str]:
+    """When, where, on which code and with which command a section was measured."""
+    return [
+        f"- Date: {datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"- Machine: {platform.platform()}, Python {platform.python_version()}",
+        f"- Code: {git_describe()}",
+        f"- Command: `{shlex.join(['python', script, *sys.argv[1:]])}`",
+    ]
+
+
+def shown_path(path: Path) -> str:
+    """A path as a report shows it: relative to the repository when it is inside."""
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def hashes_line(bad: Sequence[str]) -> str:
+    """The report line saying whether the corpus files are still the ones its manifest names."""
+    verdict = "all stored files match" if not bad else f"**{len(bad)} differ**: {', '.join(bad)}"
+    return f"- Manifest hashes: {verdict}"
+
+
+def report_path(out: Path | None, smoke: bool, name: str) -> Path:
+    """Where a script writes: --out, else a temporary file for --smoke (so a smoke run never
+    touches the committed figures), else bench/results.md."""
+    if out is not None:
+        return out
+    if smoke:
+        return Path(tempfile.gettempdir()) / f"content-gen-{name}-smoke.md"
+    return ROOT / "bench" / "results.md"
 
 
 def child_env(base_url: str | None = None) -> dict[str, str]:

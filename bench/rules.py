@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import platform
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -27,11 +25,19 @@ import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, child_env, cli_command, git_describe, table
+from common import (
+    ROOT,
+    child_env,
+    cli_command,
+    hashes_line,
+    report_path,
+    run_lines,
+    shown_path,
+    table,
+)
 from sections import write_section
 
 CORPUS = ROOT / "bench" / "corpus"
@@ -184,12 +190,9 @@ def render(checked: list[Checked], seconds: float, args: argparse.Namespace, bad
     lines = [
         "## Rules on real writing and on slop (bench/rules.py)",
         "",
-        f"- Date: {datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"- Machine: {platform.platform()}, Python {platform.python_version()}",
-        f"- Code: {git_describe()}",
-        f"- Command: `{shlex.join(['python', 'bench/rules.py', *sys.argv[1:]])}`",
+        *run_lines("bench/rules.py"),
         f"- What runs: `content-gen check --json` over {len(checked)} files of "
-        f"{args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus} "
+        f"{shown_path(args.corpus)} "
         f"({args.repeat}x, one process), default settings",
         "- Corpus: "
         + ", ".join(
@@ -201,8 +204,7 @@ def render(checked: list[Checked], seconds: float, args: argparse.Namespace, bad
             if recipes
             else " (the recipe LinkedIn posts were not rebuilt: see bench/corpus/README.md)"
         ),
-        "- Manifest hashes: "
-        + ("all stored files match" if not bad else f"**{len(bad)} differ**: {', '.join(bad)}"),
+        hashes_line(bad),
         "",
         "### Summary",
         "",
@@ -377,12 +379,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.repeat = 1 if args.smoke else 10
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    if args.out is None:
-        args.out = (
-            Path(tempfile.gettempdir()) / "content-gen-rules-smoke.md"
-            if args.smoke
-            else ROOT / "bench" / "results.md"
-        )
+    args.out = report_path(args.out, args.smoke, "rules")
     args.corpus = args.corpus.resolve()
     return args
 

@@ -21,6 +21,8 @@ from .errors import UsageError
 from .files import read_text
 from .inputs import AUDIENCE_MAX_CHARS
 from .llm import steps
+from .publish.platforms import DEFAULT as DEFAULT_PLATFORM
+from .publish.platforms import platforms
 
 ENV_FILE_MAX_BYTES = 100_000
 
@@ -59,13 +61,32 @@ ENV_NAMES: dict[str, str] = {
     "revise": "CONTENT_GEN_REVISE",
     "cache_max_mb": "CONTENT_GEN_CACHE_MAX_MB",
     "batch_poll": "CONTENT_GEN_BATCH_POLL",
+    "voice": "CONTENT_GEN_VOICE",
+    "language": "CONTENT_GEN_LANGUAGE",
     "base_url": "GOOGLE_GEMINI_BASE_URL",
+    # Publishing (README, "Publishing").
+    "email_platform": "CONTENT_GEN_EMAIL_PLATFORM",
+    "cta_url": "CONTENT_GEN_CTA_URL",
+    "site_generator": "CONTENT_GEN_SITE_GENERATOR",
+    "blog_h1": "CONTENT_GEN_BLOG_H1",
+    "blog_dir": "CONTENT_GEN_BLOG_DIR",
+    "email_dir": "CONTENT_GEN_EMAIL_DIR",
+    "social_dir": "CONTENT_GEN_SOCIAL_DIR",
+    "post_time": "CONTENT_GEN_POST_TIME",
+    "wordpress_url": "CONTENT_GEN_WORDPRESS_URL",
+    "wordpress_user": "CONTENT_GEN_WORDPRESS_USER",
+    "wordpress_app_password": "CONTENT_GEN_WORDPRESS_APP_PASSWORD",
 }
 API_KEY_NAMES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+#: Never printed, logged or written: left out of run.json, "(hidden)" in error messages.
+SECRETS = frozenset({"api_key", "wordpress_app_password"})
 # Flags whose name is not simply the setting's name with dashes.
 _FLAGS = {"output_dir": "--out"}
 
 _MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
+_URL = r"^https?://[^\s<>\"']+$"
+SITE_GENERATORS = ("plain", "hugo", "jekyll", "astro")
+SiteGenerator = Literal["plain", "hugo", "jekyll", "astro"]
 Thinking = Literal["default", "minimal", "low", "medium", "high"]
 
 
@@ -112,14 +133,68 @@ class Settings(BaseModel):
     cache_max_mb: int = Field(100, ge=1, le=100_000)
     #: Seconds between looks at a running batch job.
     batch_poll: float = Field(30.0, ge=0.1, le=3600)
+    #: A voice kit folder (style guide, word rules, samples); checked when a run starts.
+    voice: Path | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, and no check.
+    language: str | None = None
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")
+    email_platform: str = DEFAULT_PLATFORM
+    cta_url: str | None = Field(None, pattern=_URL, max_length=2000)
+    site_generator: SiteGenerator = "plain"
+    #: Whether the blog file repeats the title as an H1 (most themes render it already).
+    blog_h1: bool = False
+    blog_dir: Path | None = None
+    email_dir: Path | None = None
+    social_dir: Path | None = None
+    #: The time of day (local) the social CSV schedules each post for, on its entry's date.
+    post_time: str = Field("09:00", pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+    wordpress_url: str | None = Field(None, pattern=_URL)
+    wordpress_user: str | None = Field(None, min_length=1, max_length=200)
+    wordpress_app_password: SecretStr | None = None
 
-    @field_validator("audience", "postal_address", "model", "judge_model", mode="before")
+    @field_validator(
+        "audience",
+        "postal_address",
+        "model",
+        "judge_model",
+        "cta_url",
+        "wordpress_url",
+        "wordpress_user",
+        mode="before",
+    )
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("output_dir", "prompts_dir", "prices_file", mode="before")
+    @field_validator("site_generator", "email_platform", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("email_platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        if value not in platforms():
+            raise ValueError(f"choose from {', '.join(platforms())}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        from .quality.language import check_tag  # its model loads only when a piece is read
+
+        return None if value is None else check_tag(value)
+
+    @field_validator(
+        "output_dir",
+        "prompts_dir",
+        "blog_dir",
+        "email_dir",
+        "social_dir",
+        "voice",
+        "prices_file",
+        mode="before",
+    )
     @classmethod
     def _home(cls, value: object) -> object:
         # "~/content" from .env or the environment: no shell has expanded it.
@@ -134,9 +209,15 @@ class Settings(BaseModel):
         setting = steps.STEP_SETTINGS.get(step, steps.STEP_SETTINGS["draft"])
         return steps.thinking(self.step_model(step), getattr(self, setting))
 
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values set (the API key, the WordPress application password): what
+        every output is redacted of."""
+        found = (getattr(self, name) for name in sorted(SECRETS))
+        return tuple(s.get_secret_value() for s in found if s is not None)
+
     def public(self) -> dict[str, Any]:
         """The settings as recorded in run.json: no secrets, paths as strings."""
-        return self.model_dump(mode="json", exclude={"api_key"})
+        return self.model_dump(mode="json", exclude=set(SECRETS))
 
 
 def load_settings(
@@ -221,9 +302,11 @@ def _describe(exc: ValidationError, values: Mapping[str, Any], origin: Mapping[s
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else "?"
     where = origin.get(field, ENV_NAMES.get(field, field))
-    shown = "(hidden)" if field == "api_key" else repr(values.get(field))
+    shown = "(hidden)" if field in SECRETS else repr(values.get(field))
     message = _FRIENDLY.get((field, error["type"])) or _FRIENDLY.get(("*", error["type"]))
-    if message is None:
+    if message is None and error["type"] == "value_error":
+        message = str(error.get("ctx", {}).get("error", ""))  # our own validators' words
+    if not message:
         message = str(error["msg"])
         message = message[0].lower() + message[1:]
     return f"invalid setting {where}: {shown}: {message}"
@@ -237,4 +320,9 @@ _FRIENDLY = {
     ("model", "string_pattern_mismatch"): f"expected a model name such as {DEFAULT_MODEL}",
     ("judge_model", "string_pattern_mismatch"): f"expected a model name such as {DEFAULT_MODEL}",
     ("base_url", "string_pattern_mismatch"): "expected an http:// or https:// URL",
+    ("cta_url", "string_pattern_mismatch"): "expected an http:// or https:// URL",
+    ("wordpress_url", "string_pattern_mismatch"): "expected your site's http:// or https:// URL",
+    ("post_time", "string_pattern_mismatch"): "expected a time of day as HH:MM, e.g. 09:00",
+    ("site_generator", "literal_error"): f"choose from {', '.join(SITE_GENERATORS)}",
+    ("*", "bool_parsing"): "expected true or false",
 }

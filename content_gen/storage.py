@@ -26,8 +26,8 @@ from .errors import UsageError
 
 SLUG_MAX = 60
 _TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$")
-# A lock per run directory for this process's threads, so they wait here rather than in flock
-# (which keeps processes apart), and where there is no flock at all.
+# flock keeps processes apart; within one process a thread lock per directory does it, since
+# two threads' flock calls on one file only block each other through separate descriptors.
 _thread_locks: dict[Path, threading.Lock] = {}
 _thread_locks_guard = threading.Lock()
 
@@ -143,6 +143,28 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+@contextmanager
+def directory_lock(path: Path) -> Iterator[None]:
+    """Hold the directory's lock: one holder at a time, across threads and processes.
+
+    The directory itself is locked, not a file in it: run.json is replaced on every write, so
+    a lock on it would be on a file already gone, and a lock file would litter the folder
+    (a user's blog or email folder among them).
+    """
+    with _thread_locks_guard:
+        local = _thread_locks.setdefault(path.resolve(), threading.Lock())
+    with local:
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
 def json_object(value: Any) -> dict[str, Any]:
     """`value` if it is a JSON object, else an empty one: run.json is read, not trusted."""
     return value if isinstance(value, dict) else {}
@@ -197,6 +219,18 @@ class RunDir:
             raise ValueError(f"refusing to write outside the run directory: {name!r}")
         return stage(target, text)
 
+    def stage_all(self, files: dict[str, str]) -> tuple[Staged, ...]:
+        """Every file staged, in order, or none: one that cannot be written discards the rest."""
+        staged: list[Staged] = []
+        try:
+            for name, text in files.items():
+                staged.append(self.stage(name, text))
+        except BaseException:
+            for done in staged:
+                done.discard()
+            raise
+        return tuple(staged)
+
     def write(self, name: str, text: str) -> Path:
         staged = self.stage(name, text)
         staged.commit()
@@ -208,21 +242,9 @@ class RunDir:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the run directory's lock: one writer of run.json at a time, across threads and
-        processes (a calendar run, the review page's tabs, a person's second page)."""
-        with _thread_locks_guard:
-            local = _thread_locks.setdefault(self.path.resolve(), threading.Lock())
-        with local:
-            if fcntl is None:
-                yield
-                return
-            # The directory itself is locked: run.json is replaced on every write, so a lock on
-            # it would be on a file already gone, and a lock file would litter every run.
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)  # closing releases the lock
+        processes (a calendar run, the review page's tabs, an export)."""
+        with directory_lock(self.path):
+            yield
 
     def update_manifest(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
         """Read run.json, apply `change`, write the result atomically, all under the lock, so
@@ -241,7 +263,8 @@ class RunDir:
         return data if isinstance(data, dict) else None
 
     def saved(self, channel: str, manifest: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        """The channel's record in run.json if its piece is saved here and is still that piece.
+        """The channel's record in run.json if its piece is saved here and is still that piece:
+        its file and every extra file (the newsletter's HTML and text parts, ...) as recorded.
 
         The disk is the truth: a later run adopts such a piece instead of paying for it again,
         and a piece whose file is gone or was replaced is not counted as done.
@@ -252,12 +275,20 @@ class RunDir:
         if not isinstance(record, dict) or record.get("ok") is not True:
             return None
         name = record.get("file")
+        extras = record.get("extra_files") or {}
+        if not isinstance(name, str) or not isinstance(extras, dict):
+            return None
+        if not self._intact(name, record.get("sha256"), optional=True):
+            return None
+        return record if all(self._intact(n, sha) for n, sha in extras.items()) else None
+
+    def _intact(self, name: object, sha256: object, *, optional: bool = False) -> bool:
+        """Whether file `name` is here, directly, with that SHA-256 (or any, if `optional` and
+        run.json recorded none: runs from before it recorded them)."""
         if not isinstance(name, str) or Path(name).name != name:
-            return None
+            return False
         digest = file_sha256(self.path / name)
-        if digest is None or record.get("sha256") not in (None, digest):
-            return None
-        return record
+        return digest is not None and (sha256 == digest or (optional and sha256 is None))
 
 
 def prepare_root(root: Path) -> None:

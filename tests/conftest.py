@@ -21,6 +21,14 @@ from content_gen.pipeline.runtime import Runtime
 from content_gen.pipeline.session import gemini_client
 
 TEST_KEY = "test-key-Zx81-DO-NOT-PRINT"
+#: What a run of all three channels leaves in its directory, sorted.
+RUN_FILES = (
+    "blog.md",
+    "linkedin.md",
+    *("newsletter.html", "newsletter.md", "newsletter.txt"),  # one issue, as markdown and email
+    "plan.json",
+    "run.json",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -275,3 +283,25 @@ def screenshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     path = start / wanted if wanted else tmp_path_factory.mktemp("screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- a real WordPress (Debian's packages), for the draft publisher -----------------------------
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[Any]:
+    """WordPress with MariaDB on 127.0.0.1, installed from scratch (tests/wordpress_site.py).
+
+    Where it cannot start, its tests are skipped on a developer's machine but fail in CI, where
+    .ci/run installs it: a broken install step must not turn into a green run.
+    """
+    from wordpress_site import Unavailable, start
+
+    try:
+        site = start()
+    except Unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"WordPress cannot run: {exc}; .ci/run should have installed it")
+        pytest.skip(f"WordPress cannot run here: {exc}")
+    yield site
+    site.stop()

@@ -146,7 +146,8 @@ def test_unused_columns_are_noted_not_fatal() -> None:
     assert len(calendar.entries) == 1
     assert calendar.notes == (
         "cal.csv:1: column 'owner' is not used "
-        "(the columns are date, topic, channels, brief, sources, audience, id)",
+        "(the columns are date, topic, channels, brief, sources, audience, id, cta_url, voice, "
+        "language)",
     )
 
 
@@ -186,7 +187,8 @@ def test_toml_entries_with_native_dates_lists_and_line_numbers() -> None:
     ]
     assert calendar.notes == (
         "cal.toml: key 'owner' in [[entry]] is not used "
-        "(the keys are date, topic, channels, brief, sources, audience, id)",
+        "(the keys are date, topic, channels, brief, sources, audience, id, cta_url, voice, "
+        "language)",
     )
 
 

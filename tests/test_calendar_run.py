@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_KEY, Sleeps, clean_env, run_together, visible
+from conftest import RUN_FILES, TEST_KEY, Sleeps, clean_env, run_together, visible
 
 from content_gen.cli import main
 from content_gen.config import Settings
@@ -113,13 +113,7 @@ def test_due_entries_are_written_and_future_ones_wait(env: FakeGemini, sleeps: S
         "ledger.sqlite",
     ]
     first = run_dir("2026-11-19", "how-small-teams")
-    assert sorted(p.name for p in first.iterdir()) == [
-        "blog.md",
-        "linkedin.md",
-        "newsletter.md",
-        "plan.json",
-        "run.json",
-    ]
+    assert sorted(p.name for p in first.iterdir()) == list(RUN_FILES)
     manifest = json.loads((first / "run.json").read_text())
     assert manifest["status"] == "complete" and manifest["topic"] == FIRST
     assert manifest["inputs"]["entry"] == f"2026-11-19 {FIRST}"

@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, visible
+from conftest import RUN_FILES, Sleeps, visible
 
 from content_gen.cli import main
 from content_gen.fake import FakeGemini, Fault
@@ -111,13 +111,7 @@ def test_the_retry_command_redoes_just_the_failed_channels(env: FakeGemini, slee
     plans = env.count(step="plan")
     assert main(argv, sleep=sleeps) == 0
     (run_dir,) = visible(Path("out"))  # the same run directory, not a new one
-    assert sorted(p.name for p in run_dir.iterdir()) == [
-        "blog.md",
-        "linkedin.md",
-        "newsletter.md",
-        "plan.json",
-        "run.json",
-    ]
+    assert sorted(p.name for p in run_dir.iterdir()) == list(RUN_FILES)
     assert env.count(step="plan") == plans  # its plan was reused: the pieces agree
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "complete" and manifest["plan"]["reused"] is True

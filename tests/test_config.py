@@ -349,6 +349,71 @@ def test_model_names_are_trimmed_before_they_are_checked() -> None:
     assert settings.model == "gemini-2.5-flash"
 
 
+# --- publishing ---------------------------------------------------------------------------------
+
+WP_PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
+
+
+class TestPublishingSettings:
+    def test_defaults_change_nothing_the_tool_wrote_before(self) -> None:
+        settings = load()
+        assert (settings.email_platform, settings.site_generator) == ("plain", "plain")
+        assert settings.blog_h1 is False and settings.cta_url is None
+        assert settings.post_time == "09:00"
+
+    def test_names_are_read_in_any_case(self) -> None:
+        settings = load(
+            environ={
+                "CONTENT_GEN_EMAIL_PLATFORM": " Mailchimp ",
+                "CONTENT_GEN_SITE_GENERATOR": "Hugo",
+            }
+        )
+        assert (settings.email_platform, settings.site_generator) == ("mailchimp", "hugo")
+
+    @pytest.mark.parametrize(
+        ("name", "value", "message"),
+        [
+            (
+                "CONTENT_GEN_EMAIL_PLATFORM",
+                "mailchimpp",
+                "choose from mailchimp, kit, buttondown, brevo, mailerlite, beehiiv, plain",
+            ),
+            ("CONTENT_GEN_SITE_GENERATOR", "gatsby", "choose from plain, hugo, jekyll, astro"),
+            ("CONTENT_GEN_BLOG_H1", "maybe", "expected true or false"),
+            ("CONTENT_GEN_CTA_URL", "ftp://example.com/x", "expected an http:// or https:// URL"),
+            ("CONTENT_GEN_CTA_URL", "https://example.com/a b", "expected an http:// or https://"),
+            ("CONTENT_GEN_POST_TIME", "9am", "expected a time of day as HH:MM, e.g. 09:00"),
+            ("CONTENT_GEN_WORDPRESS_URL", "example.com", "expected your site's http:// or"),
+        ],
+    )
+    def test_a_bad_value_names_the_setting_and_the_value(self, name, value, message) -> None:
+        error = usage_error(environ={name: value})
+        assert error.startswith(f"invalid setting {name} (from environment): {value!r}: ")
+        assert message in error
+
+    def test_the_cta_url_flag_beats_the_environment(self) -> None:
+        settings = load(
+            cli={"cta_url": "https://example.com/flag"},
+            environ={"CONTENT_GEN_CTA_URL": "https://example.com/env"},
+        )
+        assert settings.cta_url == "https://example.com/flag"
+
+    def test_the_wordpress_password_is_a_secret(self) -> None:
+        settings = load(environ={"CONTENT_GEN_WORDPRESS_APP_PASSWORD": WP_PASSWORD})
+        assert WP_PASSWORD not in repr(settings) and WP_PASSWORD not in str(settings.public())
+        assert "wordpress_app_password" not in settings.public()
+        assert settings.secrets() == (WP_PASSWORD,)
+
+    def test_the_wordpress_password_is_hidden_in_errors(self) -> None:
+        message = usage_error(cli={"wordpress_app_password": [WP_PASSWORD]})
+        assert WP_PASSWORD not in message and "(hidden)" in message
+
+
+def test_the_env_example_as_copied_is_the_defaults() -> None:
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    assert load(env_file=example) == load()
+
+
 def test_env_example_and_the_readme_list_every_setting_and_change_nothing() -> None:
     root = Path(__file__).resolve().parent.parent
     example = (root / ".env.example").read_text(encoding="utf-8")

@@ -191,14 +191,13 @@ class TestJudgePrompt:
 
         from content_gen.channels import ChannelContext, get
         from content_gen.pipeline.results import Job
-        from content_gen.pipeline.worker import prompt_variables as _variables
+        from content_gen.pipeline.worker import judge_prompt
         from content_gen.prompts import PromptLibrary, default_prompts_dir
 
         library = PromptLibrary(default_prompts_dir())
-        runtime = SimpleNamespace(context=ChannelContext())
-        variables = _variables(get("linkedin"), Job("Hiring juniors", brief), runtime)  # type: ignore[arg-type]
-        criteria = library.render("linkedin/criteria.md", variables)
-        return library.render("judge.md", variables | {"piece": "A post.", "criteria": criteria})
+        runtime = SimpleNamespace(context=ChannelContext(), prompts=library)
+        job = Job("Hiring juniors", brief)
+        return judge_prompt(get("linkedin"), job, runtime, "A post.")  # type: ignore[arg-type]
 
     def test_voice_and_audience_fit_are_scored(self) -> None:
         prompt = self.render()

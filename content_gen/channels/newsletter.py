@@ -1,4 +1,11 @@
-"""The email newsletter: subject, preheader, body, call to action and a footer the law asks for."""
+"""The email newsletter: subject, preheader, body, call to action and a footer the law asks for.
+
+Three files from one draft: `newsletter.md` (the issue as people read and edit it, and as
+`content-gen check` reads it), `newsletter.html` (email-safe HTML, publish/email.py) and
+`newsletter.txt` (its plain-text part). With a call-to-action URL the call to action is a
+link; with an email platform, the footer ends with that platform's unsubscribe and address
+merge tags, added by the tool after the rules have read the writer's text.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,19 @@ import re
 from pydantic import BaseModel, Field
 
 from ..errors import FormatError
+from ..publish.email import Email, render_html, render_text
+from ..publish.platforms import platform
 from ..quality.rules import Violation
-from ..quality.text import code_view, excerpt, quote, squash, word_count
+from ..quality.text import (
+    characters,
+    code_view,
+    excerpt,
+    has_cjk,
+    quote,
+    squash,
+    width,
+    word_count,
+)
 from .base import Channel, ChannelContext, cited_sources
 
 # Elements that make the body an HTML page, so no plain-text version exists. Real elements
@@ -24,6 +42,40 @@ _HTML = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"^\s*(?:\*\*)?subject(?:\*\*)?\s*:", re.IGNORECASE | re.MULTILINE)
 _FIELD = re.compile(r"^(subject|preheader):[ \t]*(.*?)\s*$", re.IGNORECASE)
 _FOOTER_RULE = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
+_ONE_LINK = re.compile(r"^\[([^\]\n]+)\]\((\S+)\)$")
+#: The source line `_main_source` writes after the body.
+_SOURCE_LINE = re.compile(r"(?:\A|\n\n)Source: \[[^\]\n]+\]\(\S+\)\Z")
+# How an unsubscribe line says "unsubscribe" in the languages a piece may be written in
+# (--language): the law asks for the link, not for the English word.
+UNSUBSCRIBE = (
+    "unsubscribe",
+    "abmelden",  # de
+    "abbestellen",
+    "austragen",
+    "darse de baja",  # es
+    "darte de baja",
+    "cancelar la suscripción",
+    "désabonner",  # fr
+    "désinscri",
+    "désabonnement",
+    "cancelar a inscrição",  # pt
+    "cancelar inscrição",
+    "descadastr",
+    "disiscriv",  # it
+    "annulla l'iscrizione",
+    "cancella l'iscrizione",
+    "afmelden",  # nl
+    "uitschrijven",
+    "wypisz",  # pl
+    "rezygn",
+    "配信停止",  # ja
+    "購読解除",
+    "登録解除",
+    "退订",  # zh
+    "取消订阅",
+    "구독 취소",  # ko
+    "수신 거부",
+)
 
 
 def newsletter_rules(
@@ -32,9 +84,10 @@ def newsletter_rules(
     out: list[Violation] = []
     subject, preheader = subject.strip(), preheader.strip()
     problems = []
-    if not 20 <= len(subject) <= 60:
-        problems.append(f"{len(subject)} characters (aim for 20-60)")
-    if word_count(subject) > 9:
+    if not 20 <= width(subject) <= 60:
+        problems.append(f"{characters(subject)} (aim for 20-60)")
+    # Nine words is an English measure; a Japanese or Chinese subject is held to its length.
+    if word_count(subject) > 9 and not has_cjk(subject):
         problems.append(f"{word_count(subject)} words (aim for 9 or fewer)")
     letters = [c for c in subject if c.isalpha()]
     if len(letters) >= 4 and all(c.isupper() for c in letters):
@@ -51,21 +104,21 @@ def newsletter_rules(
             )
         )
 
-    if len(preheader) < 30:
+    if width(preheader) < 30:
         out.append(
             Violation(
                 "newsletter.preheader",
                 "block",
-                f"preheader is {len(preheader)} characters; write 40-90 characters that extend the "
+                f"preheader is {characters(preheader)}; write 40-90 characters that extend the "
                 "subject",
             )
         )
-    elif not 40 <= len(preheader) <= 90:
+    elif not 40 <= width(preheader) <= 90:
         out.append(
             Violation(
                 "newsletter.preheader",
                 "warn",
-                f"preheader is {len(preheader)} characters; aim for 40-90",
+                f"preheader is {characters(preheader)}; aim for 40-90",
                 excerpt(preheader, 0),
             )
         )
@@ -102,7 +155,7 @@ def newsletter_rules(
             )
         )
 
-    if "unsubscribe" not in footer.casefold():
+    if not any(word in footer.casefold() for word in UNSUBSCRIBE):
         out.append(
             Violation(
                 "newsletter.footer_unsubscribe",
@@ -146,9 +199,12 @@ def _prose(draft: NewsletterIssue) -> str:
     )
 
 
-def parse_issue(text: str) -> NewsletterIssue:
-    """An issue file as `_render` writes it: "Subject:" and "Preheader:" lines, the body, the
-    call to action (its last paragraph before the footer), a "---" line and the footer."""
+def parse_issue(text: str, ctx: ChannelContext) -> NewsletterIssue:
+    """An issue file as `_render` writes it with `ctx`: "Subject:" and "Preheader:" lines, the
+    body, the call to action (its last paragraph before the footer), a "---" line and the
+    footer. The platform's merge-tag lines the tool adds to the footer, the link it makes of
+    the call to action and (with evidence, which puts it back) the source line are the tool's,
+    not the writer's: they are taken off again."""
     lines = text.strip().splitlines()
     subject = _FIELD.match(lines[0]) if lines else None
     if subject is None or subject.group(1).lower() != "subject":
@@ -162,13 +218,29 @@ def parse_issue(text: str) -> NewsletterIssue:
         raise FormatError('no "---" line between the call to action and the footer')
     main, footer = rest[: rules[-1].start()].strip(), rest[rules[-1].end() :].strip()
     body, _, call_to_action = main.rpartition("\n\n")
+    if ctx.evidence is not None:  # rendered with this context, the source line comes back
+        body = _SOURCE_LINE.sub("", body.strip())
     return NewsletterIssue(
         subject=subject.group(2),
         preheader=preheader.group(2) if preheader else "",
         body=body.strip(),
-        call_to_action=call_to_action.strip(),
-        footer=footer,
+        call_to_action=_unlinked(call_to_action.strip(), ctx),
+        footer=_without_tags(footer, ctx),
     )
+
+
+def _unlinked(call_to_action: str, ctx: ChannelContext) -> str:
+    link = _ONE_LINK.match(call_to_action)
+    return link.group(1) if link and link.group(2) == ctx.cta_url else call_to_action
+
+
+def _without_tags(footer: str, ctx: ChannelContext) -> str:
+    """The footer without the lines the tool adds for the configured platform, and only
+    those: another platform's tags stay, and the placeholder rule blocks them."""
+    added = "\n".join(platform(ctx.email_platform).footer_lines())
+    if added and footer.endswith(added):
+        return footer[: -len(added)].rstrip()
+    return footer
 
 
 def _rules(draft: NewsletterIssue, ctx: ChannelContext) -> list[Violation]:
@@ -178,14 +250,47 @@ def _rules(draft: NewsletterIssue, ctx: ChannelContext) -> list[Violation]:
 
 
 def _render(draft: NewsletterIssue, ctx: ChannelContext) -> str:
+    footer = "\n\n".join([draft.footer.strip(), *_tag_block(ctx)])
     return (
         f"Subject: {draft.subject.strip()}\n"
         f"Preheader: {draft.preheader.strip()}\n\n"
         f"{draft.body.strip()}\n\n"
         + _main_source(draft, ctx)
-        + f"{draft.call_to_action.strip()}\n\n"
-        f"---\n\n{draft.footer.strip()}\n"
+        + f"{_linked(draft.call_to_action.strip(), ctx)}\n\n"
+        f"---\n\n{footer}\n"
     )
+
+
+def _tag_block(ctx: ChannelContext) -> list[str]:
+    lines = platform(ctx.email_platform).footer_lines()
+    return ["\n".join(lines)] if lines else []
+
+
+def _linked(call_to_action: str, ctx: ChannelContext) -> str:
+    """The call to action as a link to the CTA URL, unless it links somewhere already."""
+    if not ctx.cta_url or "](" in call_to_action:
+        return call_to_action
+    return f"[{call_to_action}]({ctx.cta_url})"
+
+
+def _email(draft: NewsletterIssue, ctx: ChannelContext) -> Email:
+    body = draft.body.strip() + "\n\n" + _main_source(draft, ctx)
+    link = _ONE_LINK.match(_linked(draft.call_to_action.strip(), ctx))
+    return Email(
+        subject=draft.subject.strip(),
+        preheader=draft.preheader.strip(),
+        body=body,
+        call_to_action=link.group(1) if link else draft.call_to_action.strip(),
+        footer=draft.footer.strip(),
+        platform=platform(ctx.email_platform),
+        cta_url=link.group(2) if link else None,
+    )
+
+
+def _extras(draft: NewsletterIssue, ctx: ChannelContext) -> dict[str, str]:
+    """The issue as email: the HTML part and the plain-text part, from the same draft."""
+    email = _email(draft, ctx)
+    return {"newsletter.html": render_html(email), "newsletter.txt": render_text(email)}
 
 
 def _main_source(draft: NewsletterIssue, ctx: ChannelContext) -> str:
@@ -205,4 +310,5 @@ CHANNEL = Channel(
     prose=_prose,
     render=_render,
     parse=parse_issue,
+    extras=_extras,
 )

@@ -28,6 +28,7 @@ from .common import (
     EXIT_OK,
     Sleep,
     load_settings,
+    load_voice,
     setup_logging,
     shown,
 )
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     from ..pipeline.results import ChannelResult
     from ..pipeline.session import CachePolicy
     from ..schedule.runner import CalendarRun
+    from ..voice.kit import VoiceKit
 
 
 def check(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -81,10 +83,11 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 def run(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
-    settings = _settings(args, max_cost=args.max_cost)
+    settings = _settings(args, max_cost=args.max_cost, voice=args.voice, language=args.language)
     setup_logging(args.verbose, settings)
+    voice = load_voice(settings)  # for rows that name no kit; checked before any API call
     if args.estimate:
-        return _estimate(args, calendar, today, settings)
+        return _estimate(args, calendar, today, settings, voice)
 
     from .. import channels as registry
     from ..pipeline.session import Session
@@ -128,6 +131,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     on_progress=lambda line: None if args.json else _say_progress(line),
                     sleep=sleep,
                     sourcing=sourcing,
+                    voice=voice,
                 )
             else:
                 outcome = run_calendar(
@@ -139,6 +143,7 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
                     force=args.force,
                     on_result=on_result,
                     sourcing=sourcing,
+                    voice=voice,
                 )
             states = channel_states(calendar, ledger, today, settings.output_dir)
             spend = this_month(ledger, settings.monthly_budget)
@@ -174,7 +179,13 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
     return EXIT_OK
 
 
-def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, settings: Settings) -> int:
+def _estimate(
+    args: argparse.Namespace,
+    calendar: Calendar,
+    today: date,
+    settings: Settings,
+    voice: VoiceKit | None,
+) -> int:
     """What `calendar run` would cost today, from the ledger as it stands: no call, no claim."""
     from .. import channels as registry
     from ..pipeline.estimate import Estimator
@@ -196,7 +207,14 @@ def _estimate(args: argparse.Namespace, calendar: Calendar, today: date, setting
             if not wanted:
                 continue
             planned = (settings.output_dir / entry.directory / PLAN_FILE).is_file()
-            job = Job(entry.topic, entry.brief_text, entry.audience or settings.audience, entry.day)
+            job = Job(
+                entry.topic,
+                entry.brief_text,
+                entry.audience or settings.audience,
+                entry.day,
+                voice=entry.kit or voice,
+                language=entry.language or settings.language,
+            )
             estimator.topic(job, registry.load(wanted), plan=not planned)
         spend = this_month(ledger, settings.monthly_budget)
     notes = [spend.line() + "."]

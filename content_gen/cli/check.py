@@ -2,7 +2,8 @@
 
 A file is read exactly as `generate` wrote it (front matter, the `--offline` note and all) or
 as a person edited it, with the channel's own parser; the rules are the ones the loop runs,
-with the same settings (postal address, blog length). No API call is made.
+with the same settings (postal address, blog length, voice kit, language). No API call is
+made.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError, UsageError
 from ..files import read_text
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Sleep, load_settings
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Sleep, load_settings, load_voice
 from .report import clean, plural
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 
     if args.channel is not None:
         registry.get(args.channel.strip().lower())  # an unknown name is a usage error
-    ctx = registry.ChannelContext.of(load_settings({}))
+    settings = load_settings({"voice": args.voice, "language": args.language})
+    ctx = registry.ChannelContext.of(settings, voice=load_voice(settings))
     totals = _Totals([check_file(path, args.channel, ctx) for path in args.files])
     if args.json:
         print(
@@ -123,7 +125,7 @@ def check_file(path: Path, channel: str | None, ctx: ChannelContext) -> FileResu
         )
     spec = registry.get(name)
     try:
-        draft = spec.read(text)
+        draft = spec.read(text, ctx)
     except FormatError as exc:
         return FileResult(path, name, error=f"not a {name} file: {exc}")
     from ..quality.rules import in_order

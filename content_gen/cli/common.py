@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..voice.kit import VoiceKit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -38,6 +39,15 @@ def load_settings(cli: Mapping[str, Any]) -> Settings:
     from ..config import load_settings as load
 
     return load(cli=cli, environ=os.environ, env_file=Path(".env"))
+
+
+def load_voice(settings: Settings) -> VoiceKit | None:
+    """The voice kit the settings name (--voice, CONTENT_GEN_VOICE), checked; None without."""
+    if settings.voice is None:
+        return None
+    from ..voice.kit import load_kit
+
+    return load_kit(settings.voice)
 
 
 class _Redacting(logging.Filter):
@@ -68,8 +78,7 @@ def setup_logging(verbose: int, settings: Settings) -> None:
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-7s [%(channel)s] %(message)s", "%H:%M:%S")
     )
-    secret = settings.api_key.get_secret_value() if settings.api_key else None
-    handler.addFilter(_Redacting(redactor(secret)))
+    handler.addFilter(_Redacting(redactor(*settings.secrets())))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False

@@ -19,6 +19,7 @@ from .common import (
     EXIT_OK,
     Sleep,
     load_settings,
+    load_voice,
     setup_logging,
 )
 from .report import (
@@ -41,7 +42,10 @@ if TYPE_CHECKING:
     from ..pipeline.session import CachePolicy
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
-_REPEATED = ("brief", "audience", "model", "judge_model", "max_revisions", "max_cost")
+_REPEATED = (
+    *("brief", "audience", "model", "judge_model", "max_revisions"),
+    *("cta_url", "voice", "language", "max_cost"),
+)
 
 
 def generate(args: argparse.Namespace, sleep: Sleep) -> int:
@@ -63,10 +67,14 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             "model": args.model,
             "judge_model": args.judge_model,
             "max_revisions": args.max_revisions,
+            "cta_url": args.cta_url,
+            "voice": args.voice,
+            "language": args.language,
             "max_cost": args.max_cost,
         }
     )
     setup_logging(args.verbose, settings)
+    voice = load_voice(settings)  # a bad kit is one line, before any API call
 
     from ..pipeline.results import Job
     from ..pipeline.session import Session
@@ -75,7 +83,8 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
 
     day = _earlier_run(args.into, topic) if args.into else date.today()
     if args.estimate:
-        return _estimate(args, settings, channels, Job(topic, brief, settings.audience, day))
+        job = Job(topic, brief, settings.audience, day, voice=voice, language=settings.language)
+        return _estimate(args, settings, channels, job)
     # A new run asks the model afresh; a resumed one (--into) reuses every reply it paid for.
     cache: CachePolicy = "off" if args.no_cache else "reuse" if args.cache or args.into else "fresh"
     with Session.open(
@@ -99,6 +108,8 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             day=day,
             sources=tuple(sources),
             research=args.research,
+            voice=voice,
+            language=settings.language,
         )
         names = ", ".join(c.name for c in channels)
         mode = " (offline: simulated Gemini)" if args.offline else ""

@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_calendar(commands)
     _add_review(commands)
+    _add_export(commands)
+    _add_publish(commands)
+    _add_voice_commands(commands)
     return parser
 
 
@@ -85,6 +88,13 @@ def _add_generate(commands: Any) -> None:
     gen.add_argument(
         "--audience", metavar="TEXT", help="who the pieces are for (CONTENT_GEN_AUDIENCE)"
     )
+    gen.add_argument(
+        "--cta-url",
+        metavar="URL",
+        help="where the call to action links to: the newsletter's button, LinkedIn's first "
+        "comment (CONTENT_GEN_CTA_URL)",
+    )
+    _add_voice(gen)
     gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
     gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
     gen.add_argument(
@@ -138,10 +148,58 @@ def _add_check(commands: Any) -> None:
         metavar="NAME",
         help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
     )
+    _add_voice(check)
     check.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of lines"
     )
     check.set_defaults(handler="check:check")
+
+
+def _add_voice_commands(commands: Any) -> None:
+    voice = commands.add_parser(
+        "voice",
+        help="make a voice kit: the style guide, word rules and samples pieces follow",
+        description="A voice kit is a folder of plain files: style.md (the guide), words.toml "
+        "(banned words, preferred terms, product names, disclaimers, emoji and hashtags) and "
+        "samples/<channel>/*.md (past pieces). Use it with --voice DIR.",
+    )
+    actions = voice.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    init = actions.add_parser(
+        "init",
+        help="write a commented starter kit to edit",
+        description="Write a starter voice kit in DIR (a new or empty folder): a style guide "
+        "to replace, a words.toml whose examples are commented out, and a samples folder per "
+        "channel.",
+    )
+    init.add_argument("directory", metavar="DIR", type=Path, help="the folder to create")
+    init.set_defaults(handler="voice:init")
+
+    learn = commands.add_parser(
+        "learn",
+        help="propose voice kit rules from your edit of a piece (no API call)",
+        description="Compare your edit of a piece with what content-gen wrote and propose up "
+        "to three additions to the voice kit's words.toml: phrases you deleted, terms you "
+        "replaced, names you re-cased, emoji you removed. Shown as a diff; --apply adds them.",
+        epilog="The original is found through the run.json beside FILE (the text of the saved "
+        "piece), or given with --original. The kit is --voice, CONTENT_GEN_VOICE, or the one "
+        "the run used. Exit codes: 0 shown or applied (or nothing to learn), 2 a usage error.",
+    )
+    learn.add_argument("file", metavar="EDITED_FILE", type=Path, help="your edited piece")
+    learn.add_argument(
+        "--original",
+        metavar="FILE",
+        type=Path,
+        help="the piece as content-gen wrote it (default: from the run.json beside FILE)",
+    )
+    learn.add_argument(
+        "--channel", metavar="NAME", help="the piece's channel (default: from the file name)"
+    )
+    learn.add_argument("--voice", metavar="DIR", help="the voice kit to add to (CONTENT_GEN_VOICE)")
+    learn.add_argument("--apply", action="store_true", help="add the proposals to words.toml")
+    learn.add_argument("--json", action="store_true", help="print the proposals as JSON")
+    learn.set_defaults(handler="learn:learn")
 
 
 def _add_calendar(commands: Any) -> None:
@@ -207,6 +265,7 @@ def _add_calendar(commands: Any) -> None:
         action="store_true",
         help="let each entry's plan search the web (Google Search grounding; costs more)",
     )
+    _add_voice(run, "for rows that name none in their voice and language columns")
     _add_today(run)
     run.add_argument(
         "--offline",
@@ -296,6 +355,89 @@ def _add_costs(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_export(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="copy approved pieces into your blog's content folder, an email folder and a "
+        "social-scheduler CSV (nothing is published)",
+        description="Copy the approved pieces of the run directories (or of a calendar's "
+        "entries) into the places they are published from: blog posts into the site's content "
+        "folder, named as its generator names them; the newsletter's .html, .txt and .md into "
+        "an email folder; LinkedIn posts as rows of a new CSV in a folder, in the bulk-import "
+        "format schedulers take. Records in run.json and the ledger what went where: a rerun "
+        "exports nothing twice.",
+        epilog="Exit codes: 0 everything due was exported (or was already), 1 some piece could "
+        "not be (a target holds something else, a folder cannot be written), 2 usage error.",
+    )
+    _add_sending(export)
+    export.add_argument(
+        "--blog-dir", metavar="DIR", help="the site's content folder (CONTENT_GEN_BLOG_DIR)"
+    )
+    export.add_argument(
+        "--email-dir", metavar="DIR", help="where the email files go (CONTENT_GEN_EMAIL_DIR)"
+    )
+    export.add_argument(
+        "--social-dir",
+        metavar="DIR",
+        help="where the social-scheduler CSVs go (CONTENT_GEN_SOCIAL_DIR)",
+    )
+    export.add_argument(
+        "--post-time",
+        metavar="HH:MM",
+        help="the local time each post is scheduled for, on its date (CONTENT_GEN_POST_TIME; "
+        "default: 09:00)",
+    )
+    export.set_defaults(handler="export:export")
+
+
+def _add_publish(commands: Any) -> None:
+    publish = commands.add_parser(
+        "publish",
+        help="create drafts on a platform (WordPress); never a live post",
+        description="Create a draft of each approved piece on a platform, through its API. "
+        "Only drafts: making one live is done on the platform, by a person.",
+    )
+    platforms = publish.add_subparsers(
+        dest="platform", metavar="PLATFORM", parser_class=Parser, required=True
+    )
+    wordpress = platforms.add_parser(
+        "wordpress",
+        help="blog posts as WordPress drafts (REST API, application password)",
+        description="Create a WordPress draft of each approved blog post, unless the site has "
+        "it already (looked up by slug first), using CONTENT_GEN_WORDPRESS_URL, "
+        "CONTENT_GEN_WORDPRESS_USER and CONTENT_GEN_WORDPRESS_APP_PASSWORD.",
+        epilog="Exit codes: 0 every post is a draft on the site, 1 some could not be made (the "
+        "platform's error is recorded, and the next run tries again), 2 usage error.",
+    )
+    _add_sending(wordpress)
+    wordpress.set_defaults(handler="publish:wordpress")
+
+
+def _add_sending(parser: argparse.ArgumentParser) -> None:
+    """Which pieces `export` and `publish` send: run directories, or a calendar's entries."""
+    parser.add_argument(
+        "runs", metavar="RUN_DIR", type=Path, nargs="*", help="run directories `generate` wrote"
+    )
+    parser.add_argument(
+        "--calendar",
+        metavar="FILE",
+        type=Path,
+        help="the entries of this calendar (CSV or TOML) instead, and its ledger",
+    )
+    parser.add_argument(
+        "--allow-outside-files",
+        action="store_true",
+        help="let the calendar's rows name files outside its folder",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every done piece, approved or not (default: only the approved ones)",
+    )
+    _add_ledger_options(parser)
+    parser.add_argument("--json", action="store_true", help="print what happened as JSON")
+
+
 def _add_calendar_file(parser: argparse.ArgumentParser) -> None:
     """The calendar, as `FILE` or `--calendar FILE`: the same in check, run and status."""
     parser.add_argument(
@@ -323,6 +465,23 @@ def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         type=Path,
         help="the ledger of what is done (default: ledger.sqlite in the output root)",
+    )
+
+
+def _add_voice(parser: argparse.ArgumentParser, scope: str = "") -> None:
+    """--voice and --language: the same in generate, check and calendar run."""
+    scope = f"; {scope}" if scope else ""
+    parser.add_argument(
+        "--voice",
+        metavar="DIR",
+        help="a voice kit folder: style guide, word rules, samples (CONTENT_GEN_VOICE; "
+        f"content-gen voice init DIR writes one){scope}",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the language every piece is in, as a BCP 47 tag such as de, es, pt-BR or ja "
+        f"(CONTENT_GEN_LANGUAGE; default: English, unchecked){scope}",
     )
 
 

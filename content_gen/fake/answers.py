@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import edits, planning, prose, replies
+from . import edits, planning, prose, prose_de, replies
 from .routing import EDITS, Route
 
 if TYPE_CHECKING:
@@ -16,17 +16,19 @@ def compose(
 ) -> dict[str, Any]:
     """The reply's JSON data for a routed request."""
     channel, step = route.channel, route.step
-    if step == "judge":
-        return replies.judgement(fake._judge_scores(channel, route.attempt, topic))
-    if step == "plan":
-        return planning.plan(prompt, topic or "the topic", searches(body))
-    writer = prose.WRITERS.get(channel)
     schema = replies.schema_of(body)
+    if step == "judge":
+        return replies.judgement(fake._judge_scores(channel, route.attempt, topic), schema)
+    language = fake.language or replies.language(prompt)
+    if step == "plan":
+        return planning.plan(prompt, topic or "the topic", searches(body), language)
+    writers = prose_de.WRITERS if language == "de" else prose.WRITERS
+    writer = writers.get(channel)
     if writer is not None:
         draft = writer(
             topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
         )
-        revised = planning.follow(draft, prompt)
+        revised = planning.follow(draft, prompt, language)
         current = edits.current_draft(prompt)
         if str(schema.get("title", "")).endswith(EDITS) and current is not None:
             return edits.edits_between(current, revised)

@@ -3,13 +3,16 @@
 The plan quotes the sources in the prompt word for word (a sentence with a figure in it, where
 there is one); with the search tool on, it also cites a made-up web page and returns the
 grounding metadata the API sends. A draft written from a plan uses its first claim and ends with
-its call to action, so the checks downstream see what real use produces.
+its call to action, so the checks downstream see what real use produces. A prompt that asks for
+German gets its plan in German (`prose_de.py`).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from . import prose_de
 
 _SOURCE = re.compile(r"^\[(?P<id>S\d+)\] .*?\n<<<\n(?P<text>.*?)\n>>>$", re.DOTALL | re.MULTILINE)
 _CLAIM = re.compile(r'^- \[(?P<id>C\d+)\] (?P<text>.+?) \(source (?P<source>\S+): "', re.MULTILINE)
@@ -27,8 +30,8 @@ CALL_TO_ACTION = (
 )
 
 
-def plan(prompt: str, topic: str, search: bool) -> dict[str, Any]:
-    """A plan whose claims quote the prompt's sources exactly."""
+def plan(prompt: str, topic: str, search: bool, language: str = "en") -> dict[str, Any]:
+    """A plan whose claims quote the prompt's sources exactly, in `language` (en or de)."""
     claims = []
     for match in _SOURCE.finditer(prompt):
         sentences = [s.strip() for s in _SENTENCE.findall(match.group("text"))]
@@ -39,6 +42,13 @@ def plan(prompt: str, topic: str, search: bool) -> dict[str, Any]:
             claims.append({"text": chosen, "source": match.group("id"), "quote": chosen})
     if search:
         claims.append({"text": WEB_PAGE["text"], "source": "web", "quote": WEB_PAGE["text"]})
+    if language == "de":
+        return {
+            "angle": prose_de.ANGLE,
+            "key_points": prose_de.KEY_POINTS,
+            "claims": claims,
+            "call_to_action": prose_de.CALL_TO_ACTION,
+        }
     return {
         "angle": f"Start small and measure: {topic.rstrip('?.!')} works one daily task at a time.",
         "key_points": [
@@ -71,7 +81,7 @@ def grounding(answer: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def follow(draft: dict[str, Any], prompt: str) -> dict[str, Any]:
+def follow(draft: dict[str, Any], prompt: str, language: str = "en") -> dict[str, Any]:
     """The draft, written from the prompt's plan: its first claim used, its call to action last."""
     claim = _CLAIM.search(prompt)
     cta = _CTA.search(prompt)
@@ -80,7 +90,8 @@ def follow(draft: dict[str, Any], prompt: str) -> dict[str, Any]:
         return draft
     text = draft[field]
     if claim:
-        use = f"One source puts it plainly: {claim.group('text').rstrip('.')}."
+        says = prose_de.SOURCE_SAYS if language == "de" else "One source puts it plainly:"
+        use = f"{says} {claim.group('text').rstrip('.')}."
         first, _, rest = text.partition("\n\n")
         text = f"{first}\n\n{use}\n\n{rest}" if rest else f"{first}\n\n{use}"
     if cta:

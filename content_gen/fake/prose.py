@@ -11,12 +11,14 @@ worked example as hypothetical. They pass every blocking rule, including the tel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from ..storage import slugify
 
-def _mid_sentence(topic: str) -> str:
+
+def mid_sentence(topic: str) -> str:
     """'How teams ...' -> 'how teams ...', but leave 'AI in ...' alone."""
     topic = topic.strip().rstrip("?.!")
     if len(topic) > 1 and topic[0].isupper() and not topic[1].isupper():
@@ -33,7 +35,7 @@ def linkedin(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
     post = "\n\n".join(
         [
             opener,
-            f"This week I kept coming back to one question: {_mid_sentence(topic)}?",
+            f"This week I kept coming back to one question: {mid_sentence(topic)}?",
             "Here is a plan that fits a small team and four weeks.",
             "1. Start with one small, boring workflow. Pick something the team repeats every "
             "day, so you get feedback fast.",
@@ -49,7 +51,12 @@ def linkedin(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
             "What is the one workflow you would try this on first?",
         ]
     )
-    return {"post": post, "hashtags": ["SmallTeams", "Productivity", "Leadership"]}
+    # No link of its own (the brief gives none): the tool adds the call-to-action URL, if any.
+    return {
+        "post": post,
+        "hashtags": ["SmallTeams", "Productivity", "Leadership"],
+        "first_comment": "",
+    }
 
 
 def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
@@ -57,7 +64,7 @@ def newsletter(topic: str, address: str | None, revised: bool) -> dict[str, Any]
     body = "\n\n".join(
         [
             "Hi there,",
-            f"This issue is about one question worth a slow answer: {_mid_sentence(topic)}?",
+            f"This issue is about one question worth a slow answer: {mid_sentence(topic)}?",
             "The short answer: start smaller than feels useful, and measure before you change "
             "anything.",
             "## What to do",
@@ -196,48 +203,84 @@ _BLOG_SECTIONS = {
 }
 
 
-def blog(topic: str, address: str | None, revised: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BlogText:
+    """One language's words for the canned blog post; `{topic}` is filled in mid-sentence."""
+
+    guide: str  # what a short title gets after a colon
+    meta: str
+    meta_filler: str  # added until the description is long enough for the rules
+    intro: tuple[str, str]
+    sections: dict[str, list[str]]
+    closing: tuple[str, str]  # the last section's heading and paragraph
+    example: str  # the hypothetical a revision adds
+    tags: tuple[str, ...] = ()
+
+
+def blog_in(text: BlogText, topic: str, revised: bool) -> dict[str, Any]:
+    """The blog post in `text`'s language: a title the rules accept, its sections, the slug."""
     core = topic.strip().rstrip("?.!")
-    title = core if len(core) >= 30 else f"{core}: a practical guide"
+    title = core if len(core) >= 30 else f"{core}: {text.guide}"
     if len(title) > 60:
         title = title[:57].rsplit(" ", 1)[0]
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "post"
-    meta = (
-        f"A practical four-week plan for small teams: {_mid_sentence(topic)}. What to measure, "
-        "what to avoid, and how to decide."
-    )
+    meta = text.meta.format(topic=mid_sentence(topic))
     if len(meta) > 160:
         meta = meta[:157].rsplit(" ", 1)[0] + "..."
     while len(meta) < 120:
-        meta += " Simple steps."
-    paragraphs = [
-        f"# {title}",
-        f"This guide is about one practical question: {_mid_sentence(topic)}.",
-        "It is written for small teams with little time and no spare budget. "
-        "Each section ends with something you can do this week.",
-    ]
-    for heading, lines in _BLOG_SECTIONS.items():
+        meta += text.meta_filler
+    paragraphs = [f"# {title}", text.intro[0].format(topic=mid_sentence(topic)), text.intro[1]]
+    for heading, lines in text.sections.items():
         paragraphs.append(f"## {heading}")
         for i in range(0, len(lines), 4):
             paragraphs.append(" ".join(lines[i : i + 4]))
-    paragraphs += [
-        "## Your next step",
+    paragraphs += [f"## {text.closing[0]}", text.closing[1]]
+    if revised:
+        paragraphs.insert(3, text.example)
+    article = "\n\n".join(paragraphs)
+    return {
+        "title": title,
+        "slug": slugify(title),
+        "meta_description": meta,
+        "article": article,
+        "tags": list(text.tags),
+    }
+
+
+BLOG = BlogText(
+    guide="a practical guide",
+    meta="A practical four-week plan for small teams: {topic}. What to measure, what to avoid, "
+    "and how to decide.",
+    meta_filler=" Simple steps.",
+    intro=(
+        "This guide is about one practical question: {topic}.",
+        "It is written for small teams with little time and no spare budget. "
+        "Each section ends with something you can do this week.",
+    ),
+    sections=_BLOG_SECTIONS,
+    closing=(
+        "Your next step",
         "Pick one daily task today and write down how long it takes. "
         "That single number is the start of your first trial. "
         "Share it with your team on Friday and agree on the first change to test.",
-    ]
-    if revised:
-        paragraphs.insert(
-            3,
-            "A hypothetical example: a team of five whose daily review takes forty minutes "
-            "could aim for thirty after four weeks, and check it with the same stopwatch.",
-        )
-    article = "\n\n".join(paragraphs)
-    return {"title": title, "slug": slug, "meta_description": meta, "article": article}
+    ),
+    example="A hypothetical example: a team of five whose daily review takes forty minutes "
+    "could aim for thirty after four weeks, and check it with the same stopwatch.",
+    tags=("small-teams", "process", "measurement"),
+)
 
 
-WRITERS: dict[str, Callable[[str, str | None, bool], dict[str, Any]]] = {
-    "linkedin": linkedin,
-    "newsletter": newsletter,
-    "blog": blog,
-}
+Writer = Callable[[str, str | None, bool], dict[str, Any]]
+
+
+def writers(linkedin: Writer, newsletter: Writer, blog: BlogText) -> dict[str, Writer]:
+    """One language's drafts of the built-in channels, by channel: (topic, postal address,
+    revised) -> the draft's fields."""
+    return {
+        "linkedin": linkedin,
+        "newsletter": newsletter,
+        "blog": lambda topic, address, revised: blog_in(blog, topic, revised),
+    }
+
+
+WRITERS = writers(linkedin, newsletter, BLOG)
+blog = WRITERS["blog"]

@@ -26,8 +26,11 @@ FAIL = {
     "call_to_action": 3,
     "factual_care": 5,
 }
+#: How well the fake finds a piece matches a voice kit, unless a test scripts it.
+VOICE_MATCH = 4
 # Fixes a careful judge gives with no brief: they never ask for facts the brief does not hold.
 _FIXES = {
+    "voice_match": "Write as the samples do: shorter sentences, and 'we' for the company.",
     "relevance": "Tie the opening back to the topic in the first two sentences.",
     "hook": "Open with the concrete problem the reader has this week.",
     "clarity": "Split the longest paragraph and lead each one with its point.",
@@ -192,17 +195,28 @@ def field(prompt: str, label: str) -> str | None:
     return None if value in (None, "(none)") else value
 
 
-def judgement(scores: Mapping[str, int]) -> dict[str, Any]:
-    """A judgement in the schema's order: evidence, critique, score, fix."""
-    return {
-        name: {
+def judgement(scores: Mapping[str, int], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A judgement of the schema's criteria, each in its order: evidence, critique, score, fix.
+
+    A criterion the scripted scores leave out (voice_match, asked for with a voice kit) gets
+    VOICE_MATCH."""
+    names = list(schema.get("properties") or scores)
+    out = {}
+    for name in names:
+        score = scores.get(name, VOICE_MATCH)
+        out[name] = {
             "evidence": ["The opening paragraph.", "The closing request."],
             "critique": _CRITIQUE[score],
             "score": score,
             "fix": "" if score == 5 else _FIXES[name],
         }
-        for name, score in scores.items()
-    }
+    return out
+
+
+def language(prompt: str) -> str:
+    """The language a prompt asks for, from its "Language: German (de)" line: en by default."""
+    found = re.match(r"[^(]*\(([A-Za-z]{2,3})(?:-[A-Za-z0-9]+)*\)", field(prompt, "Language") or "")
+    return found.group(1).lower() if found else "en"
 
 
 def from_schema(schema: Mapping[str, Any], topic: str) -> Any:

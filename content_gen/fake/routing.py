@@ -1,8 +1,9 @@
 """How the fake tells requests apart: from what the real API sees, the request body alone.
 
 Production requests carry nothing for the fake's sake. The reply schema's title names the
-draft's channel (the judge's schema is `Judgement`); the judge's channel is the channel label
-its prompt names; a revision is a writer request whose prompt carries the current draft.
+draft's channel (the judge's schema is `Judgement`, or `VoiceJudgement` with a voice kit); the
+judge's channel is the channel label its prompt names; a revision is a writer request whose
+prompt carries the current draft.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-JUDGEMENT = "Judgement"
+#: The judge's schemas: without a voice kit, and with one (voice_match added).
+JUDGEMENTS = ("Judgement", "VoiceJudgement")
 PLAN = "Plan"
 #: A revision asked for as edits: the channel schema's name with this after it.
 EDITS = "Edits"
@@ -35,7 +37,7 @@ class Router:
         title = str(schema.get("title", ""))
         if title == PLAN:
             return Route("plan", "plan", 1)
-        if title == JUDGEMENT:
+        if title in JUDGEMENTS:
             channel = _judged_channel(prompt)
             with self._lock:
                 return Route(channel, "judge", self._attempts.get((channel, topic), 1))

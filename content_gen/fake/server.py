@@ -81,6 +81,7 @@ class FakeGemini:
         port: int = 0,
         on_drip: Callable[[], object] | None = None,
         cached_tokens: int = 0,
+        language: str | None = None,
     ) -> None:
         self.latency = latency
         self.judge_fail_rate = judge_fail_rate
@@ -92,6 +93,9 @@ class FakeGemini:
         self.on_drip = on_drip
         #: Reported as cachedContentTokenCount (of the prompt tokens) in every reply.
         self.cached_tokens = cached_tokens
+        #: Answer in this language (en or de) whatever the prompt asks for: a model that
+        #: ignores --language. None: the language the prompt asks for.
+        self.language = language
         self.requests: list[Seen] = []
         self._clock = clock
         self.seed = seed

@@ -112,6 +112,13 @@ class GeminiLLM:
         """Do the once-per-process work now rather than in the first request: see `_sdk`."""
         self._sdk()
 
+    def close(self) -> None:
+        """Let go of the client's connections (a session ends); a later call opens new ones."""
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
     @property
     def settings(self) -> Settings:
         return self._settings

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +24,10 @@ from ..llm.seam import LLMReply, LLMRequest, Usage
 from ..prompts import PromptLibrary
 from .edits import EDITS_FROM_CHARS
 from .edits import TEMPLATE as EDITS_TEMPLATE
-from .plan import plan_variables
+from .plan import TopicPlan, plan_variables
 from .results import Job
 from .runtime import Runtime
-from .worker import check_prompts, prompt_variables
+from .worker import check_prompts, judge_prompt, prompt_variables
 
 if TYPE_CHECKING:
     from ..channels.base import Channel
@@ -46,6 +46,9 @@ EDITS_SHARE = 0.2  # of a draft's tokens, for the passages edits quote and repla
 #: records the real figure per call, and the estimate uses it once there is history).
 THINKING = {"minimal": 0, "low": 250, "medium": 1000, "high": 3000, "default": 3000}
 REVISED_SHARE = 0.5
+#: A plan as long as a typical one (the angle, four key points, the call to action; about
+#: PLAN_TOKENS in all), for the prompts that carry the plan.
+TYPICAL_PLAN = TopicPlan("x" * 200, ("x" * 300,) * 4, "x" * 200)
 #: Calls of one kind (channel and step) in history before their median replaces the default.
 ENOUGH = 2
 HISTORY_RUNS = 200
@@ -175,7 +178,9 @@ class Estimator:
 
     def _channel(self, channel: Channel, job: Job) -> Span:
         rt, settings = self.rt, self.settings
-        variables = prompt_variables(channel, job, rt) | {"plan": "x" * (PLAN_TOKENS * 4)}
+        # The prompts are filled in as a run fills them, the plan one of a typical length.
+        job = replace(job, plan=TYPICAL_PLAN)
+        variables = prompt_variables(channel, job, rt)
         words = WORDS.get(channel.name, OTHER_WORDS)
         if channel.name == "blog":
             words = (3 * settings.blog_min_words + settings.blog_max_words) // 4
@@ -183,11 +188,7 @@ class Estimator:
         self.result.lengths[channel.name] = typical
         writer = self._tokens(rt.prompts.render(channel.prompt("writer"), variables))
         draft = self._cost(settings.model, writer, typical, "draft")
-        criteria = rt.prompts.render(channel.prompt("criteria"), variables)
-        judge_in = self._tokens(
-            rt.prompts.render("judge.md", variables | {"piece": "", "criteria": criteria})
-        )
-        judge_in += typical
+        judge_in = self._tokens(judge_prompt(channel, job, rt, "")) + typical
         judge = self._cost(
             settings.judge_model, judge_in, self._output(channel.name, "judge", JUDGEMENT_TOKENS)
         )

@@ -116,10 +116,14 @@ class _Record:
         finished = all(slot is not None for slot in self.slots.values())
         manifest = self.manifest(interrupted=False, done=finished)
         self.write(manifest)
-        if run.staged is not None:
+        if run.staged:
             try:
-                run.staged.commit()
+                # The piece's own file last: when it is in place, so are its extras.
+                for staged in reversed(run.staged):
+                    staged.commit()
             except OSError as exc:
+                for staged in run.staged:
+                    staged.discard()
                 result = ChannelResult.failed(
                     result.channel,
                     exc,

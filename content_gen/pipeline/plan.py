@@ -21,8 +21,10 @@ from pydantic import BaseModel, Field
 
 from ..llm.seam import CallRecord, LLMRequest
 from ..quality.claims import Claim, normalise
+from ..quality.language import label
 from ..sources import Source
 from ..sources.model import made
+from ..voice.kit import guide_text
 
 if TYPE_CHECKING:
     from ..storage import RunDir
@@ -32,7 +34,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("content_gen.plan")
 
 PLAN_FILE = "plan.json"
-PLAN_VARIABLES = ("topic", "brief", "audience", "today", "sources", "channels")
+PLAN_VARIABLES = (
+    "topic",
+    "brief",
+    "audience",
+    "today",
+    "sources",
+    "channels",
+    "language",
+    "voice_guide",
+)
 
 
 class PlannedClaim(BaseModel):
@@ -154,6 +165,8 @@ def plan_variables(job: Job, channels: list[str]) -> dict[str, object]:
         "today": job.day.isoformat(),
         "sources": _sources_text(job.sources) or "(none)",
         "channels": ", ".join(channels),
+        "language": label(job.language),
+        "voice_guide": guide_text(job.voice),
     }
 
 
@@ -208,6 +221,7 @@ def _saved_form(plan: TopicPlan, job: Job) -> dict[str, Any]:
         "topic": job.topic,
         "sources": [s.sha256 for s in job.sources],
         "brief_chars": len(job.brief),
+        "language": job.language,
     }
 
 
@@ -221,6 +235,8 @@ def _saved(run_dir: RunDir, job: Job) -> TopicPlan | None:
         data.get("topic") == job.topic
         and data.get("sources") == [s.sha256 for s in job.sources]
         and data.get("brief_chars") == len(job.brief)
+        # A plan in another language would end every piece with a foreign call to action.
+        and data.get("language") == job.language
     )
     return plan if same else None
 

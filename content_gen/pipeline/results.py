@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..redact import Redact
     from ..sources import Source
     from ..storage import RunDir
+    from ..voice.kit import VoiceKit
     from .plan import TopicPlan
 
 
@@ -59,6 +60,12 @@ class Job:
     research: bool = False
     #: The verified plan, once it is made (Session.run makes it before the channels).
     plan: TopicPlan | None = None
+    #: Where the call to action links to, if not CONTENT_GEN_CTA_URL (a calendar's cta_url).
+    cta_url: str | None = None
+    #: The voice kit the pieces are written in (--voice, or the calendar's voice column).
+    voice: VoiceKit | None = None
+    #: The language the pieces are written in, a BCP 47 tag; None: English, unchecked.
+    language: str | None = None
 
     def log_tag(self, channel: str) -> str:
         return f"{self.tag} {channel}" if self.tag else channel
@@ -89,7 +96,8 @@ class Attempt:
     passed: bool = False
     calls: tuple[CallRecord, ...] = ()
     seconds: float = 0.0
-    #: The draft as its file would hold it: the review page diffs each attempt against the last.
+    #: The draft as its file would hold it: the review page diffs each attempt against the
+    #: last, and `content-gen learn` compares an edit with it.
     text: str | None = None
     #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
     revision: dict[str, object] | None = None
@@ -145,6 +153,8 @@ class ChannelResult:
     seconds: float = 0.0
     #: The saved file's SHA-256: a later run adopts the file only if it is still this one.
     sha256: str | None = None
+    #: The piece's other files, rendered from the same draft (Channel.extras): (name, SHA-256).
+    extra_files: tuple[tuple[str, str], ...] = ()
     #: The plan's claims (C1, C2, ...) the saved piece uses.
     claims_used: tuple[str, ...] = ()
 
@@ -265,6 +275,7 @@ class ChannelResult:
             "status": str(self.status),
             "file": self.file,
             "sha256": self.sha256,
+            "extra_files": dict(self.extra_files),
             "claims_used": list(self.claims_used),
             "error": self.error,
             "error_kind": self.error_kind,

@@ -9,13 +9,12 @@ recorded, even when one fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..channels.base import mark_simulated
-from ..errors import Interrupted, RunHalted
+from ..errors import Interrupted, RunHalted, UsageError
 from ..sources import Source
 from ..storage import json_list, json_object
 from .plan import saved_plan
@@ -24,8 +23,6 @@ from .tally import Tally
 from .worker import job_context, run_attempt
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from ..channels.base import Channel
     from ..llm.seam import LLM, LLMReply, LLMRequest
     from ..storage import RunDir, Staged
@@ -37,8 +34,13 @@ class Revision:
     """The attempt a send-back made and, unless `error` says why not, its piece, staged."""
 
     attempt: Attempt
-    staged: Staged | None = None
+    #: Every file of the new piece, its own first; () if it made none.
+    staged: tuple[Staged, ...] = ()
     error: str | None = None
+
+    def discard(self) -> None:
+        for staged in self.staged:
+            staged.discard()
 
 
 def job_of(run_dir: RunDir, manifest: dict[str, Any], audience: str) -> Job:
@@ -62,6 +64,7 @@ def job_of(run_dir: RunDir, manifest: dict[str, Any], audience: str) -> Job:
         day=_day(run_dir, manifest),
         sources=sources,
         plan=found[0] if found else None,
+        cta_url=str(inputs.get("cta_url") or "") or None,
     )
 
 
@@ -70,20 +73,26 @@ def revise_saved(
     job: Job,
     run_dir: RunDir,
     rt: Runtime,
-    draft: BaseModel,
+    files: Mapping[str, str],
     note: str,
     number: int,
     *,
     on_call: Callable[[LLMRequest], object] | None = None,
 ) -> Revision:
-    """Revise `draft` (the saved piece, parsed) once as attempt `number`, told to act on
-    `note`, and judge it; stage the result unless a rule blocks it. Never raises.
+    """Revise the saved piece (its `files` as they are on disk, read with the channel's
+    parser) once as attempt `number`, told to act on `note`, and judge it; stage all of its
+    files unless a rule blocks it. Never raises. `rt.context` should be the run's own
+    (`ChannelContext.for_run`): the files are read and made again as the run made them.
 
     `on_call` hears of each request before it is sent: the page's progress.
     """
     if on_call is not None:
         rt = replace(rt, llm=_Heard(rt.llm, on_call))
     ctx = job_context(rt, job)
+    try:
+        draft = channel.read_piece(files, ctx)
+    except UsageError as exc:  # FormatError: a person's edit the parser cannot read
+        return Revision(Attempt(number - 1), error=str(exc))
     tally = Tally()
     tally.end(Attempt(number - 1, draft, tuple(channel.check(draft, ctx))))
     try:
@@ -96,12 +105,11 @@ def revise_saved(
         if isinstance(exc, RunHalted):
             rt.halt.trip(exc)
         return Revision(tally.attempts()[-1], error=rt.redact(describe(exc)[1]))
-    if attempt.blocked or attempt.text is None:
+    if attempt.blocked or attempt.draft is None:
         problems = "; ".join(v.message for v in attempt.violations if v.level == "block")
         return Revision(attempt, error=f"the revision breaks a blocking rule: {problems}")
-    text = mark_simulated(attempt.text) if rt.simulated else attempt.text
     try:
-        staged = run_dir.stage(channel.filename, text)
+        staged = run_dir.stage_all(channel.files(attempt.draft, ctx, simulated=rt.simulated))
     except OSError as exc:
         return Revision(attempt, error=describe(exc)[1])
     return Revision(attempt, staged)

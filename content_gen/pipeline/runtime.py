@@ -70,7 +70,6 @@ class Runtime:
         prompts: PromptLibrary | None = None,
     ) -> Runtime:
         """The one way a Runtime is assembled: by the session, the tests and the benchmarks."""
-        key = settings.api_key.get_secret_value() if settings.api_key else None
         return cls(
             llm=llm,
             prompts=prompts or PromptLibrary.for_settings(settings.prompts_dir),
@@ -82,6 +81,6 @@ class Runtime:
             stop=stop or threading.Event(),
             clock=clock,
             simulated=simulated,
-            redact=redactor(key),
+            redact=redactor(*settings.secrets()),
             revise=settings.revise,
         )

@@ -33,6 +33,7 @@ from .worker import check_prompts
 if TYPE_CHECKING:
     from ..channels.base import Channel
     from ..config import Settings
+    from ..llm.gemini import GeminiLLM
     from ..llm.limiter import Limiter
     from ..llm.seam import LLM
 
@@ -88,6 +89,7 @@ class Session:
             )
         )
         fake = None
+        built: GeminiLLM | None = None
         try:
             if llm is None:
                 if offline:
@@ -98,7 +100,7 @@ class Session:
                     fake = FakeGemini(
                         latency=OFFLINE_LATENCY, judge_fail_first=("newsletter",)
                     ).start()
-                llm = gemini_client(
+                llm = built = gemini_client(
                     settings,
                     stop,
                     sleep=sleep,
@@ -111,6 +113,8 @@ class Session:
             yield cls(settings, runtime, pricer, budget, responses, notes)
         finally:
             stop.set()
+            if built is not None:
+                built.close()  # its connections: a client someone else passed in is theirs
             if fake is not None:
                 fake.stop()
 
@@ -150,6 +154,9 @@ class Session:
             "sources": [s.record() for s in job.sources],
             "research": job.research,
             "plan": plan_record,
+            "language": job.language,
+            # The kit's rules and, per channel, the samples its prompts show.
+            "voice": job.voice.record([c.name for c in channels]) if job.voice else None,
         }
         return run_topic(
             job,
@@ -233,7 +240,7 @@ def gemini_client(
     pricer: Pricer | None = None,
     budget: Budget | None = None,
     cache: ResponseCache | None = None,
-) -> LLM:
+) -> GeminiLLM:
     """The Gemini client with the session's limiter; `fake_url` points it at the simulator."""
     from ..llm.gemini import GeminiLLM
     from ..llm.limiter import Limiter, RateLimit

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from ..channels.base import Channel, ChannelContext, mark_simulated
 from ..errors import Interrupted, LLMError, RunHalted
 from ..llm.seam import CallRecord, LLMRequest, Meter
-from ..quality.judge import Judgement, feedback, mean_score
+from ..quality.judge import Judgement, VoiceJudgement, feedback, mean_score
+from ..quality.language import label as language_label
 from ..quality.rules import blocking
+from ..voice.kit import guide_text, samples_text, words_text
 from .edits import TEMPLATE as EDITS_TEMPLATE
 from .edits import revise
 from .results import Attempt, ChannelResult, Job
@@ -39,22 +41,30 @@ WRITER_VARIABLES = (
     "blog_min_words",
     "blog_max_words",
     "plan",
+    "language",
+    "voice",
+    "voice_guide",
+    "voice_samples",
+    "voice_words",
 )
 REVISER_VARIABLES = (*WRITER_VARIABLES, "draft", "feedback")
-JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria")
+JUDGE_VARIABLES = (*WRITER_VARIABLES, "piece", "criteria", "voice_match")
+#: voice.md (the kit for the writer and reviser) and voice_match.md (for the judge).
+VOICE_VARIABLES = ("channel", "language", "voice_guide", "voice_samples", "voice_words")
 
 
 @dataclass(frozen=True)
 class ChannelRun:
-    """What a worker hands back: its result and, when it saved a piece, the staged file.
+    """What a worker hands back: its result and, when it saved a piece, its staged files (the
+    piece's own first, then its extras).
 
-    The piece is put in place only after run.json records it (`orchestrator.py`), so a piece
-    on disk is always one that run.json knows, and a later run can adopt it instead of paying
-    for it again.
+    The files are put in place only after run.json records them (`orchestrator.py`), so a
+    piece on disk is always one that run.json knows, and a later run can adopt it instead of
+    paying for it again.
     """
 
     result: ChannelResult
-    staged: Staged | None = None
+    staged: tuple[Staged, ...] = ()
 
 
 def run_channel(
@@ -96,9 +106,9 @@ def run_channel(
             ChannelResult.failed(name, error, rt.redact, attempts=done, seconds=seconds)
         )
 
-    text = channel.render(best.draft, ctx)
+    files = channel.files(best.draft, ctx, simulated=rt.simulated)
     try:
-        staged = run_dir.stage(channel.filename, mark_simulated(text) if rt.simulated else text)
+        staged = run_dir.stage_all(files)
     except OSError as exc:
         return ChannelRun(
             ChannelResult.failed(name, exc, rt.redact, attempts=done, seconds=seconds)
@@ -113,12 +123,23 @@ def run_channel(
             name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
         )
     used = tuple(channel.used_claims(best.draft, ctx))
-    return ChannelRun(replace(result, sha256=staged.sha256, claims_used=used), staged)
+    extra = tuple((s.target.name, s.sha256) for s in staged[1:])
+    result = replace(result, sha256=staged[0].sha256, extra_files=extra, claims_used=used)
+    return ChannelRun(result, staged)
 
 
 def job_context(rt: Runtime, job: Job) -> ChannelContext:
-    """What the channel's rules and renderer know of this job: its day, evidence and sources."""
-    return replace(rt.context, day=job.day, evidence=job.evidence, sources=job.references)
+    """What the channel's rules and renderer know of this job: its day, evidence, sources,
+    call-to-action URL (the job's own, else the settings'), voice kit and language."""
+    return replace(
+        rt.context,
+        day=job.day,
+        evidence=job.evidence,
+        sources=job.references,
+        cta_url=job.cta_url or rt.context.cta_url,
+        voice=job.voice,
+        language=job.language,
+    )
 
 
 def run_attempt(
@@ -198,18 +219,10 @@ def _make(
     )
     if blocking(progress.violations):
         return
-    judge_prompt = rt.prompts.render(
-        "judge.md",
-        variables
-        | {
-            "piece": piece,
-            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
-        },
-    )
     judge = LLMRequest(
         rt.judge_model,
-        judge_prompt,
-        Judgement,
+        judge_prompt(channel, job, rt, piece),
+        VoiceJudgement if voice_matched(channel, job) else Judgement,
         channel.name,
         "judge",
         number,
@@ -223,6 +236,27 @@ def _make(
         progress.judge_error = rt.redact(str(exc))
         raise
     progress.passed = rt.bar.passes(progress.judgement)
+
+
+def voice_matched(channel: Channel, job: Job) -> bool:
+    """Whether the judge also scores voice_match: with a kit it can compare the piece with."""
+    return job.voice is not None and job.voice.judged(channel.name)
+
+
+def judge_prompt(channel: Channel, job: Job, rt: Runtime, piece: str) -> str:
+    """What the judge is asked about `piece`: judge.md with the channel's criteria, and the
+    voice-match criterion when there is a kit to match."""
+    variables = prompt_variables(channel, job, rt)
+    matched = voice_matched(channel, job)
+    return rt.prompts.render(
+        "judge.md",
+        variables
+        | {
+            "piece": piece,
+            "criteria": rt.prompts.render(channel.prompt("criteria"), variables),
+            "voice_match": rt.prompts.render("voice_match.md", variables) if matched else "",
+        },
+    )
 
 
 def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
@@ -241,18 +275,26 @@ def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
 def prompt_variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
     """What a channel's templates are filled in with, for `job`."""
     ctx = rt.context
-    return {
+    voice = {
+        "channel": channel.label,
+        "language": language_label(job.language),
+        "voice_guide": guide_text(job.voice),
+        "voice_samples": samples_text(job.voice, channel.name),
+        "voice_words": words_text(job.voice, channel.name),
+    }
+    return voice | {
         "topic": job.topic,
         "brief": job.brief.strip()
         or "(none: give advice from general knowledge; invent no facts, figures, quotes, "
         "customers or stories, and label any example as hypothetical)",
         "audience": job.audience,
         "today": job.day.isoformat(),
-        "channel": channel.label,
         "postal_address": ctx.postal_address or "(none)",
         "blog_min_words": ctx.blog_min_words,
         "blog_max_words": ctx.blog_max_words,
         "plan": job.plan.prompt_text() if job.plan else "(no plan: the plan call failed)",
+        # Empty without a kit, so the prompts of a run without one are as they were.
+        "voice": rt.prompts.render("voice.md", voice) if job.voice is not None else "",
     }
 
 
@@ -282,3 +324,5 @@ def check_prompts(channels: list[Channel], prompts: PromptLibrary) -> None:
     prompts.check("judge.md", JUDGE_VARIABLES)
     if prompts.has(EDITS_TEMPLATE):
         prompts.check(EDITS_TEMPLATE, (*REVISER_VARIABLES, "fields"))
+    prompts.check("voice.md", VOICE_VARIABLES)
+    prompts.check("voice_match.md", VOICE_VARIABLES)

@@ -5,6 +5,11 @@ evidence first, then its critique, then the score and the fix: the schema's fiel
 order the model writes in, so a score follows from quotes instead of being justified after the
 fact. Parse failures are failed judgements, never default scores; the bar and the ranking are
 deterministic.
+
+With a voice kit the judge replies in `VoiceJudgement`, which adds `voice_match` (how well
+the piece matches the kit's style guide and samples) as one more criterion: it counts towards
+the lowest score and the mean like the others, so one bar serves both schemas. `voice` stays
+what it was, how machine-made the writing reads.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ CRITERIA = (
     "call_to_action",
     "factual_care",
 )
+VOICE_CRITERIA = (*CRITERIA, "voice_match")
 
 
 class CriterionScore(BaseModel):
@@ -53,8 +59,19 @@ class Judgement(BaseModel):
     call_to_action: CriterionScore
     factual_care: CriterionScore
 
+    @classmethod
+    def criteria(cls) -> tuple[str, ...]:
+        """The criteria this schema scores, in the order the judge writes them."""
+        return tuple(cls.model_fields)
+
     def scores(self) -> dict[str, int]:
-        return {name: getattr(self, name).score for name in CRITERIA}
+        return {name: getattr(self, name).score for name in self.criteria()}
+
+
+class VoiceJudgement(Judgement):
+    """The same review, and how well the piece matches the voice kit it was written to."""
+
+    voice_match: CriterionScore
 
 
 @dataclass(frozen=True)
@@ -75,14 +92,15 @@ class QualityBar:
 
     def fixes(self, judgement: Judgement) -> list[str]:
         """The criteria to work on, so that passing ones are left alone."""
+        criteria = judgement.criteria()
         weak = [
             name
-            for name in CRITERIA
+            for name in criteria
             if getattr(judgement, name).score < 4
             or (name == "factual_care" and judgement.factual_care.score < 5)
         ]
         if not weak and not self.passes(judgement):
-            weak = [name for name in CRITERIA if getattr(judgement, name).score < 5]
+            weak = [name for name in criteria if getattr(judgement, name).score < 5]
         return [
             f"{name.replace('_', ' ')} ({getattr(judgement, name).score}/5): "
             f"{getattr(judgement, name).fix.strip() or 'raise this score'}"
@@ -99,7 +117,7 @@ def judgement_dict(judgement: Judgement | None) -> dict[str, Any] | None:
     the quotes and critique the score rests on (to see later why a piece passed)."""
     if judgement is None:
         return None
-    criteria = {name: getattr(judgement, name) for name in CRITERIA}
+    criteria = {name: getattr(judgement, name) for name in judgement.criteria()}
     return {
         "scores": judgement.scores(),
         "mean": mean_score(judgement),

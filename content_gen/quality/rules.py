@@ -88,6 +88,11 @@ _PLACEHOLDERS = [
     # A mail-merge field, but not a GitHub Actions expression ("${{ secrets.KEY }}") or a
     # JSX object ("style={{ color }}") written outside a code span.
     re.compile(r"(?<![$=])\{\{[^{}\n]{1,60}\}\}"),
+    # The other email platforms' merge tags (publish/data/email_platforms.toml): Mailchimp's
+    # "*|UNSUB|*", MailerLite's "{$unsubscribe}". The writer never writes one: the footer's
+    # are the tool's, added after these rules ran (channels/newsletter.py).
+    re.compile(r"\*\|[A-Z][A-Z0-9_:]{0,40}\|\*"),
+    re.compile(r"\{\$[a-z_]{1,40}\}"),
     re.compile(r"\blorem ipsum\b", re.IGNORECASE),
     # The chatbot's voice ("As an AI language model, I..."), not "As an AI engineer, ...".
     re.compile(r"\bas an ai(?: language model| assistant| model|,\s*i\b)", re.IGNORECASE),

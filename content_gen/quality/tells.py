@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .rules import Level, Violation, overused_phrases, phrase_needle, phrase_regex
-from .text import excerpt, prose_view, quote, word_count
+from .text import EMOJI, excerpt, prose_view, quote, word_count
 
 DETECTORS = ("match", "short_paragraphs", "emoji_lines")
 WHERE = ("anywhere", "opening", "closing")
@@ -26,10 +26,6 @@ WHERE = ("anywhere", "opening", "closing")
 #: greeting come first) and as its closing.
 OPENING_PARAGRAPHS, CLOSING_PARAGRAPHS = 4, 3
 
-# Emoji and pictographs (not arrows or bullets, which plain lists use).
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u3030\u303d\u3297\u3299]"
-)
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _LIST = re.compile(r"^\s*(?:[-*+\u2022\u2013]|\d{1,3}[.)])\s")
 _HASHTAGS = re.compile(r"^(?:\s*#[^\W\d_]\w*)+\s*$")
@@ -165,7 +161,7 @@ def _matches(tell: Tell, view: str, folded: str, paragraphs: list[_Paragraph]) -
     if tell.detect == "emoji_lines":
         found = []
         for m in re.finditer(r"(?m)^[ \t]*(\S)", view):
-            if _EMOJI.match(m.group(1)):
+            if EMOJI.match(m.group(1)):
                 found.append(m.start(1))
         return found
     if tell.detect == "short_paragraphs":

@@ -3,6 +3,11 @@
 A rule that reads prose reads `prose_view(text)`: the same text with code, URLs, link targets
 and reference-link syntax blanked out to spaces. Lengths and line breaks are kept, so an
 offset found in the view is the same offset in the text, and line and column can be reported.
+
+Words and lengths work in languages written without spaces: Japanese and Chinese characters
+count as the fraction of a word they carry (bench/corpus/language/README.md, "CJK word
+counting"), sentences end at 。！？ too, and a soft length target counts a full-width
+character as two.
 """
 
 from __future__ import annotations
@@ -12,7 +17,29 @@ from functools import lru_cache
 
 # Letters and digits in any script; dashes, bullets and arrows are not words.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n[ \t]*\n")
+# CJK sentences end at 。！？ with no space after them.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+|(?<=[\u3002\uff01\uff1f])[\u300d\u300f\uff09\"')\]]*\s*"
+    r"|\n[ \t]*\n"
+)
+# Japanese kana and kanji, Chinese hanzi: scripts written without spaces between words.
+HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+KANA = re.compile(r"[\u3040-\u30ff]")
+#: Characters per English word in translations of the same documents: Japanese (text with
+#: kana) 2.86, Chinese 1.65 (160 document pairs; bench/corpus/language/README.md).
+CHARS_PER_WORD = {"ja": 3.0, "zh": 1.6}
+# Full-width characters of Japanese and Chinese text: hanzi, kana, CJK punctuation and the
+# full-width forms. They take about twice the width of a Latin letter on screen.
+_WIDE = re.compile(
+    r"[\u2e80-\u303e\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    r"\uff00-\uff60\uffe0-\uffe6]"
+)
+# Emoji and pictographs (not arrows or bullets, which plain lists use).
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u3030\u303d\u3297\u3299]"
+)
+# A hashtag starts with a letter: "Mistake #1" is a number, not a tag.
+HASHTAG = re.compile(r"(?<![\w&/])#([^\W\d_]\w*)")
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLANK = re.compile(r"^[ \t]*$")
@@ -37,7 +64,44 @@ _SHORTCUT = re.compile(r"\[([^\[\]\n]+)\](?![(\[:])")
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words as an English reader counts them, in any script (see `word_equivalents`)."""
+    return round(word_equivalents(text))
+
+
+def word_equivalents(text: str) -> float:
+    """Words, with Japanese and Chinese characters counted as the part of a word they carry.
+
+    A run of kanji and kana has no spaces, so counting runs of letters would make a real
+    1,000-word article about 280 words. Each such character counts 1/3 of a word in Japanese
+    (text with kana) and 1/1.6 in Chinese; everything else counts as words, as before."""
+    if HAN_KANA.search(text) is None:
+        return float(len(_WORD.findall(text)))
+    han_kana = HAN_KANA.findall(text)
+    words = len(_WORD.findall(HAN_KANA.sub(" ", text)))
+    japanese = len(KANA.findall(text)) * 20 >= len(han_kana)
+    return words + len(han_kana) / CHARS_PER_WORD["ja" if japanese else "zh"]
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text has Japanese or Chinese characters (written without spaces)."""
+    return HAN_KANA.search(text) is not None
+
+
+def width(text: str) -> int:
+    """The length of `text` for soft targets: a full-width CJK character counts as two.
+
+    Japanese and Chinese say in half the characters what English says, in glyphs twice as
+    wide, so "aim for 500-2,000 characters" means 250-1,000 of them. Hard platform caps
+    (LinkedIn's 3,000, a slug's 60) count characters, whatever the script."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def characters(text: str) -> str:
+    """The length a soft-target message reports: "44 characters", with the width if it differs."""
+    wide = width(text)
+    if wide == len(text):
+        return f"{len(text)} characters"
+    return f"{len(text)} characters ({wide} counting each full-width one as two)"
 
 
 def sentences(text: str) -> list[str]:
@@ -70,7 +134,7 @@ def excerpt(text: str, start: int, end: int | None = None, limit: int = 50) -> s
     return text[start : min(stop, start + limit)].rstrip()
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with each span's characters turned to spaces, line breaks kept."""
     if not spans:
         return text
@@ -124,10 +188,10 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
 
 def code_view(text: str) -> str:
     """`text` with fenced and indented code blocks, code spans and HTML comments blanked."""
-    masked = _blank(text, _code_blocks(text))
+    masked = blank(text, _code_blocks(text))
     spans = [m.span() for m in _CODE_SPAN.finditer(masked) if "\n\n" not in m.group(0)]
     spans += [m.span() for m in _HTML_COMMENT.finditer(masked)]
-    return _blank(masked, spans)
+    return blank(masked, spans)
 
 
 @lru_cache(maxsize=64)
@@ -152,8 +216,8 @@ def prose_view(text: str) -> str:
         for m in _SHORTCUT.finditer(masked):
             if m.group(1).strip().casefold() in labels:
                 spans += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
-    masked = _blank(masked, spans)
-    return _blank(
+    masked = blank(masked, spans)
+    return blank(
         masked,
         [m.span() for m in _URL.finditer(masked)] + [m.span() for m in _DOMAIN.finditer(masked)],
     )

@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
+from .. import channels as registry
+from ..channels.base import ChannelContext
+from ..errors import FormatError, UsageError
 from ..storage import RunDir, Staged, atomic_write, file_sha256, json_list, json_object
+from .model import NAME, read_inside
 from .state import APPROVED, EDITED, NEW, SENT_BACK, before_approval, moved, state_of
 
 if TYPE_CHECKING:
@@ -35,6 +38,16 @@ class Conflict(Exception):
 
 class Gone(Exception):
     """The run no longer records a saved piece for this channel."""
+
+
+class Unreadable(Exception):
+    """An edit the channel's parser cannot read, of a piece whose other files are made from
+    it (the newsletter's HTML and text parts): saved, they would no longer match it."""
+
+
+#: What a change does to a channel's record in run.json, given the record, the piece's text
+#: and the whole run.json: the new record, and the files it puts in place (its own first).
+Edit = Callable[[dict[str, Any], str, dict[str, Any]], tuple[dict[str, Any], tuple[Staged, ...]]]
 
 
 @dataclass(frozen=True)
@@ -52,71 +65,83 @@ class Change:
 
 
 class Desk:
-    """The writes of one review page: its run directories, and the ledger if there is one."""
+    """The writes of one review page: its run directories, and the ledger if there is one.
 
-    def __init__(self, ledger: Path | None = None) -> None:
+    `ctx` is the settings' context; each run's pieces are made again with the settings that
+    run recorded (ChannelContext.for_run)."""
+
+    def __init__(self, ledger: Path | None = None, ctx: ChannelContext | None = None) -> None:
         self.ledger = ledger
+        self.ctx = ctx or ChannelContext()
 
     def approve(self, run_dir: RunDir, channel: str, seen: str) -> Change:
         return self._change(
-            run_dir, channel, seen, lambda record, text: (moved(record, APPROVED), None)
+            run_dir, channel, seen, lambda record, *_: (moved(record, APPROVED), ())
         )
 
     def unapprove(self, run_dir: RunDir, channel: str, seen: str) -> Change:
-        def back(record: dict[str, Any], text: str) -> tuple[dict[str, Any], None]:
-            return moved(record, before_approval(record), action="unapproved"), None
+        def back(record: dict[str, Any], *_: Any) -> tuple[dict[str, Any], tuple[Staged, ...]]:
+            return moved(record, before_approval(record), action="unapproved"), ()
 
         return self._change(run_dir, channel, seen, back)
 
     def save(self, run_dir: RunDir, channel: str, seen: str, new: str) -> Change:
-        """Put the person's text in place of the piece; the text it replaces is kept."""
+        """Put the person's text in place of the piece, and its other files made again from
+        it; the text it replaces is kept. Unreadable if those files cannot be made."""
         new = new.replace("\r\n", "\n")
 
-        def edit(record: dict[str, Any], text: str) -> tuple[dict[str, Any], Staged | None]:
+        def edit(
+            record: dict[str, Any], text: str, manifest: dict[str, Any]
+        ) -> tuple[dict[str, Any], tuple[Staged, ...]]:
             if new == text:
-                return record, None
-            staged = run_dir.stage(str(record["file"]), new)
+                return record, ()
+            staged = run_dir.stage_all(self._files(run_dir, channel, record, manifest, new))
             kept = _keep(run_dir, str(record["file"]), text)
-            return moved(record, EDITED, kept=kept) | {"sha256": staged.sha256}, staged
+            return moved(record, EDITED, kept=kept) | _recorded(staged), staged
 
         return self._change(run_dir, channel, seen, edit)
 
     def send_back(self, run_dir: RunDir, channel: str, seen: str, note: str) -> Change:
         """Mark the piece sent back with `note`, before its revision starts."""
         return self._change(
-            run_dir, channel, seen, lambda record, text: (moved(record, SENT_BACK, note=note), None)
+            run_dir, channel, seen, lambda record, *_: (moved(record, SENT_BACK, note=note), ())
         )
 
     def revised(
         self, run_dir: RunDir, channel: str, seen: str, note: str, revision: Revision
     ) -> Change:
         """Record a send-back's attempt (and what it cost) and, if it made a piece and the
-        piece is still the one sent back, put the new piece in place."""
+        piece is still the one sent back, put the new piece's files in place."""
         notes: list[str] = []
 
-        def record_it(record: dict[str, Any], text: str) -> tuple[dict[str, Any], Staged | None]:
+        def record_it(
+            record: dict[str, Any], text: str, manifest: dict[str, Any]
+        ) -> tuple[dict[str, Any], tuple[Staged, ...]]:
             attempt = revision.attempt.as_dict() | {"kind": "revision", "note": note}
             record = record | {
                 "attempts": [*json_list(record.get("attempts")), attempt],
                 "usage": _plus(record.get("usage"), attempt["tokens"]),
             }
             staged = revision.staged
-            if staged is not None and file_sha256(run_dir.path / str(record["file"])) != seen:
-                staged.discard()
+            if staged and file_sha256(run_dir.path / str(record["file"])) != seen:
+                revision.discard()
                 notes.append("the piece changed while the revision ran; it was left as it is")
-                staged = None
-            if staged is None:
+                staged = ()
+            if not staged:
                 return moved(
                     record, SENT_BACK, note=note, action="revised", attempt=attempt["number"]
-                ), None
+                ), ()
             kept = _keep(run_dir, str(record["file"]), text)
-            record = record | {
-                "sha256": staged.sha256,
-                "best_attempt": attempt["number"],
-                "score": (attempt["judge"] or {}).get("mean"),
-                "passed": attempt["passed"],
-                "status": "passed" if attempt["passed"] else "below_bar",
-            }
+            record = (
+                record
+                | _recorded(staged)
+                | {
+                    "best_attempt": attempt["number"],
+                    "score": (attempt["judge"] or {}).get("mean"),
+                    "passed": attempt["passed"],
+                    "status": "passed" if attempt["passed"] else "below_bar",
+                }
+            )
             revised = moved(
                 record, SENT_BACK, note=note, action="revised", attempt=attempt["number"], kept=kept
             )
@@ -125,6 +150,38 @@ class Desk:
         change = self._change(run_dir, channel, None, record_it, usage=revision.attempt.usage)
         return Change(change.record, change.sha256, (*notes, *change.notes))
 
+    def _files(
+        self,
+        run_dir: RunDir,
+        channel: str,
+        record: dict[str, Any],
+        manifest: dict[str, Any],
+        new: str,
+    ) -> dict[str, str]:
+        """The piece's files with `new` as its own, the others made again from it as its run
+        made them: an edited newsletter's HTML and text parts say what its markdown says."""
+        own = {str(record["file"]): new}
+        try:
+            spec = registry.get(channel)
+        except UsageError:  # a channel this version does not know: only its own file
+            return own
+        if spec.extras is None:
+            return own
+        ctx = self.ctx.for_run(manifest)
+        current = {
+            name: text
+            for name in json_object(record.get("extra_files"))
+            if NAME.match(name) and (text := read_inside(run_dir, name)) is not None
+        }
+        try:
+            draft = spec.read_piece({spec.filename: new} | current, ctx)
+        except FormatError as exc:
+            raise Unreadable(
+                f"not saved: {exc} (the piece's other files are made from this one)"
+            ) from None
+        made = spec.files(draft, ctx, simulated=bool(manifest.get("simulated")))
+        return own | {name: text for name, text in made.items() if name != spec.filename}
+
     # -- the one read-modify-write ----------------------------------------------------------
 
     def _change(
@@ -132,7 +189,7 @@ class Desk:
         run_dir: RunDir,
         channel: str,
         seen: str | None,
-        change: Callable[[dict[str, Any], str], tuple[dict[str, Any], Staged | None]],
+        change: Edit,
         usage: Any = None,
     ) -> Change:
         with run_dir.locked():
@@ -142,19 +199,19 @@ class Desk:
             text = path.read_text(encoding="utf-8")
             if seen is not None and file_sha256(path) != seen:
                 raise Conflict("the piece changed since this page showed it: reload to see it")
-            record, staged = change(record, text)
             assert manifest is not None
+            record, staged = change(record, text, manifest)
             manifest["channels"][channel] = record
             if usage is not None:
                 manifest["usage"] = _plus(manifest.get("usage"), usage.as_dict())
             try:
                 run_dir.write_manifest(manifest)
             except BaseException:
-                if staged is not None:
-                    staged.discard()
+                for each in staged:
+                    each.discard()
                 raise
-            if staged is not None:
-                staged.commit()
+            for each in staged:
+                each.commit()
         notes = self._tell_ledger(manifest, channel, state_of(record))
         return Change(record, file_sha256(path) or "", notes)
 
@@ -196,6 +253,14 @@ def _keep(run_dir: RunDir, name: str, text: str) -> str:
     kept = f"{stem}.{max(taken, default=0) + 1}{suffix}"
     atomic_write(folder / kept, text)
     return f"{HISTORY}/{kept}"
+
+
+def _recorded(staged: tuple[Staged, ...]) -> dict[str, Any]:
+    """What run.json records of a piece's files put in place: its own SHA-256, the others'."""
+    return {
+        "sha256": staged[0].sha256,
+        "extra_files": {each.target.name: each.sha256 for each in staged[1:]},
+    }
 
 
 def _plus(total: Any, more: dict[str, int]) -> dict[str, int]:

@@ -78,6 +78,14 @@ class Piece:
     sha256: str
     record: dict[str, Any]
     manifest: dict[str, Any] = field(repr=False)
+    #: The piece's other files as they are now, {name: text}: LinkedIn's first comment, the
+    #: newsletter's HTML and plain-text parts.
+    extras: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Every file of the piece, its own first."""
+        return {self.path.name: self.text} | self.extras
 
     @property
     def review(self) -> str:
@@ -135,14 +143,19 @@ class Folder:
         name = record.get("file")
         if not isinstance(name, str) or not NAME.match(name):
             return None
+        text = read_inside(run_dir, name)
+        if text is None:
+            return None
+        named = record.get("extra_files")
+        extras = {
+            n: found
+            for n in (named if isinstance(named, dict) else {})
+            if isinstance(n, str)
+            and NAME.match(n)
+            and (found := read_inside(run_dir, n)) is not None
+        }
         path = run_dir.path / name
-        if path.is_symlink() or path.resolve().parent != run_dir.path.resolve():
-            return None
-        try:
-            text = read_text(path, label="piece", limit=PIECE_MAX_BYTES)
-        except UsageError:
-            return None
-        return Piece(run, channel, path, text, file_sha256(path) or "", record, manifest)
+        return Piece(run, channel, path, text, file_sha256(path) or "", record, manifest, extras)
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -228,3 +241,14 @@ def _with_entry(row: Row | None, entry: Entry, today: date) -> Row:
         simulated=row.simulated if row else False,
         created=row.created if row else "",
     )
+
+
+def read_inside(run_dir: RunDir, name: str) -> str | None:
+    """The text of file `name` directly in the run directory, if it is one (not a link out)."""
+    path = run_dir.path / name
+    if path.is_symlink() or path.resolve().parent != run_dir.path.resolve():
+        return None
+    try:
+        return read_text(path, label="piece", limit=PIECE_MAX_BYTES)
+    except UsageError:
+        return None

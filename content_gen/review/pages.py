@@ -34,15 +34,18 @@ class Reading:
     view: View
 
 
-def read(channel: str, text: str, ctx: ChannelContext) -> Reading:
-    """`text` through its channel's parser and rules, as `content-gen check` reads a file."""
+def read(
+    channel: str, text: str, ctx: ChannelContext, extras: dict[str, str] | None = None
+) -> Reading:
+    """`text` through its channel's parser and rules, as `content-gen check` reads a file;
+    with the piece's other files (`extras`: LinkedIn's first comment), the whole piece."""
     try:
         spec = registry.get(channel)
-        draft = spec.read(text)
+        draft = spec.read_piece({spec.filename: text} | (extras or {}), ctx)
     except UsageError as exc:  # FormatError among them: the page shows why, and the text
         return Reading(None, [], view(channel, text, None, str(exc)))
     found = in_order(spec.check(draft, ctx, text))
-    return Reading(draft, [v.as_dict() for v in found], view(channel, text, draft))
+    return Reading(draft, [v.as_dict() for v in found], view(channel, text, draft, extras=extras))
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class AttemptRow:
 
 def piece_context(piece: Piece, ctx: ChannelContext) -> dict[str, Any]:
     """Everything the piece page shows."""
-    reading = read(piece.channel, piece.text, ctx)
+    reading = read(piece.channel, piece.text, ctx, piece.extras)
     attempts = piece.attempts
     best_number = piece.record.get("best_attempt")
     best = next((a for a in attempts if a.get("number") == best_number), None)

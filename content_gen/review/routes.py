@@ -25,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 
 from ..channels.base import ChannelContext
-from .actions import Change, Conflict, Desk, Gone
+from .actions import Change, Conflict, Desk, Gone, Unreadable
 from .jobs import Busy, Jobs
 from .model import PIECE_MAX_BYTES, Folder, Piece
 from .pages import piece_context, read
@@ -71,7 +71,8 @@ def make_app(
     from .sendback import Reviser
 
     reviser = Reviser(settings, offline=offline, sleep=sleep)
-    return App(folder, Desk(ledger), reviser, ChannelContext.of(settings))
+    ctx = ChannelContext.of(settings)
+    return App(folder, Desk(ledger, ctx), reviser, ctx)
 
 
 class App:
@@ -123,7 +124,8 @@ class App:
                 return Response(self.static[name], STATIC[name])
             case ["run", run, channel]:
                 piece = self._piece(run, channel)
-                return self._page("piece.html", base, **piece_context(piece, self.ctx))
+                ctx = self.ctx.for_run(piece.manifest)
+                return self._page("piece.html", base, **piece_context(piece, ctx))
             case ["run", run, channel, "file"]:
                 piece = self._piece(run, channel)
                 name = f"{run}-{piece.path.name}"
@@ -154,7 +156,11 @@ class App:
     def post(self, segments: list[str], body: dict[str, Any]) -> Response:
         match segments:
             case ["api", "check"]:
-                reading = read(_text(body, "channel"), _text(body, "text"), self.ctx)
+                # As the piece's own run reads it, if the page names one (the editor does).
+                shown = self.folder.piece(_text(body, "run"), _text(body, "channel"))
+                ctx = self.ctx.for_run(shown.manifest) if shown else self.ctx
+                extras = shown.extras if shown else {}
+                reading = read(_text(body, "channel"), _text(body, "text"), ctx, extras)
                 return Response.json(
                     {
                         "warnings": reading.violations,
@@ -195,6 +201,8 @@ class App:
             raise HTTPError(HTTPStatus.CONFLICT, str(exc)) from None
         except Gone as exc:
             raise HTTPError(HTTPStatus.NOT_FOUND, str(exc)) from None
+        except Unreadable as exc:
+            raise HTTPError(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc)) from None
         except OSError as exc:  # a full disk, a folder gone read-only: nothing was half-written
             message = f"could not save in {run}: {exc.strerror or exc}"
             raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, message) from None

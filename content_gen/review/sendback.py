@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import channels as registry
@@ -76,10 +77,11 @@ class Reviser:
         try:
             session = self.session()
             spec = registry.get(piece.channel)
-            draft = spec.read(piece.text)
-        except UsageError as exc:  # no key, no parser, a file the parser refuses
+        except UsageError as exc:  # no key, a broken prompt
             job.update(state=FAILED, message=str(exc))
             return
+        # The piece is read, and its files made again, with the settings its run recorded.
+        rt = replace(session.runtime, context=session.runtime.context.for_run(piece.manifest))
 
         def heard(request: LLMRequest) -> None:
             step, message = STEPS.get(request.step, (0, request.step))
@@ -90,8 +92,8 @@ class Reviser:
             spec,
             job_of(run_dir, piece.manifest, self.settings.audience),
             run_dir,
-            session.runtime,
-            draft,
+            rt,
+            piece.files,
             note,
             max(numbers, default=0) + 1,
             on_call=heard,
@@ -100,8 +102,7 @@ class Reviser:
         try:
             change = desk.revised(run_dir, piece.channel, piece.sha256, note, revision)
         except (Conflict, Gone, OSError) as exc:
-            if revision.staged is not None:
-                revision.staged.discard()
+            revision.discard()
             job.update(state=FAILED, message=f"could not record the revision: {exc}")
             return
         attempt = revision.attempt

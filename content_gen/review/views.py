@@ -56,11 +56,20 @@ class View:
     problem: str | None = None
 
 
-def view(channel: str, text: str, draft: BaseModel | None, problem: str | None = None) -> View:
-    """The reader's view of `text`, from its `draft` (the channel's parser's reading of it)."""
+def view(
+    channel: str,
+    text: str,
+    draft: BaseModel | None,
+    problem: str | None = None,
+    extras: dict[str, str] | None = None,
+) -> View:
+    """The reader's view of `text`, from its `draft` (the channel's parser's reading of it)
+    and the piece's other files (`extras`)."""
     if draft is None:
         return View(channel, _plain(text), copies={"text": text}, problem=problem)
-    shown = {"linkedin": _linkedin, "newsletter": _newsletter, "blog": _blog}.get(channel)
+    if channel == "linkedin":
+        return _linkedin(draft, text, extras or {})
+    shown = {"newsletter": _newsletter, "blog": _blog}.get(channel)
     if shown is None:
         return View(channel, markdown(text), copies={"text": text})
     return shown(draft, text)
@@ -70,8 +79,9 @@ def _plain(text: str) -> str:
     return f'<div class="plain">{escape(text)}</div>'
 
 
-def _linkedin(draft: Any, text: str) -> View:
-    from ..channels.linkedin import post_text
+def _linkedin(draft: Any, text: str, extras: dict[str, str]) -> View:
+    from ..channels.base import unmark_simulated
+    from ..channels.linkedin import COMMENT_FILE, COMMENT_MAX_CHARS, post_text
 
     post = post_text(draft)
     head, rest = fold(post)
@@ -82,6 +92,13 @@ def _linkedin(draft: Any, text: str) -> View:
         else ""
     )
     html = f'<div class="feed-post">{escape(head)}{more}</div>'
+    # The comment as its file has it (with the call-to-action URL): what gets pasted.
+    comment = unmark_simulated(extras.get(COMMENT_FILE, "")).strip()
+    if comment:
+        html += (
+            '<div class="first-comment"><div class="first-comment-label">First comment</div>'
+            f"{escape(comment)}</div>"
+        )
     tags = " ".join(f"#{t.lstrip('#')}" for t in draft.hashtags) or "none"
     return View(
         "linkedin",
@@ -90,8 +107,9 @@ def _linkedin(draft: Any, text: str) -> View:
             "characters": f"{len(post):,} of 3,000",
             "before the fold": f"{len(head):,} characters",
             "hashtags": tags,
-        },
-        copies={"post": post},
+        }
+        | ({"first comment": f"{len(comment):,} of {COMMENT_MAX_CHARS:,}"} if comment else {}),
+        copies={"post": post} | ({"comment": comment} if comment else {}),
     )
 
 

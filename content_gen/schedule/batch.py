@@ -37,6 +37,7 @@ from .runner import CalendarRun, EntryRun, Runner, Sourcing
 
 if TYPE_CHECKING:
     from ..pipeline.session import Session
+    from ..voice.kit import VoiceKit
     from .ledger import Ledger
 
 log = logging.getLogger("content_gen.batch")
@@ -73,8 +74,11 @@ class BatchRunner(Runner):
         on_progress: Callable[[str], None],
         sleep: Callable[[float], object],
         sourcing: Sourcing,
+        voice: VoiceKit | None = None,
     ) -> None:
-        super().__init__(session, ledger, force=force, on_result=on_result, sourcing=sourcing)
+        super().__init__(
+            session, ledger, force=force, on_result=on_result, sourcing=sourcing, voice=voice
+        )
         self.llm = llm
         self.client = BatchClient(llm.gemini, sleep)
         self.jobs = JobLog(ledger, self.owner)
@@ -295,6 +299,7 @@ def run_batch(
     on_progress: Callable[[str], None] = lambda line: None,
     sleep: Callable[[float], object] | None = None,
     sourcing: Sourcing | None = None,
+    voice: VoiceKit | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done, in rounds of batch jobs."""
     gemini = session.runtime.llm
@@ -316,6 +321,7 @@ def run_batch(
         on_progress=on_progress,
         sleep=sleep or stop.wait,
         sourcing=sourcing or Sourcing(calendar.path.parent),
+        voice=voice,
     )
     run, _, todo = runner.start(calendar, today)
     if not todo:

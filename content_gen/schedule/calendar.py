@@ -22,16 +22,23 @@ from ..channels import parse_names
 from ..errors import UsageError
 from ..files import OUTSIDE_HINT, confine, read_text
 from ..inputs import check_audience, check_topic, read_brief
+from ..quality.language import check_tag
 from ..sources.model import split_specs
 from ..storage import run_dir_name
+from ..voice.kit import VoiceKit, load_kit
 
-COLUMNS = ("date", "topic", "channels", "brief", "sources", "audience", "id")
+COLUMNS = (
+    *("date", "topic", "channels", "brief", "sources", "audience", "id"),
+    *("cta_url", "voice", "language"),
+)
 REQUIRED = ("date", "topic")
 ID_MAX_CHARS = 200
+URL_MAX_CHARS = 2000
 CALENDAR_MAX_BYTES = 5_000_000
 LABEL_TOPIC_CHARS = 40
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LINK = re.compile(r"^https?://[^\s<>\"']+$")
 _TOML_ENTRY = re.compile(r"\s*\[\[\s*entry\s*\]\]")
 
 
@@ -49,6 +56,13 @@ class Entry:
     id: str | None = None
     #: Files (relative to the calendar, inside its folder) and http(s) URLs, read at run time.
     sources: tuple[str, ...] = ()
+    #: Where this entry's call to action links to; None means CONTENT_GEN_CTA_URL.
+    cta_url: str | None = None
+    #: The voice kit this entry is written in (its folder, inside the calendar's), checked.
+    voice: Path | None = None
+    kit: VoiceKit | None = field(default=None, repr=False)
+    #: The language this entry is written in, a BCP 47 tag; None: the run's setting.
+    language: str | None = None
 
     @property
     def key(self) -> str:
@@ -114,9 +128,10 @@ def load_calendar(path: Path, *, allow_outside: bool = False) -> Calendar:
     entries: list[Entry] = []
     seen_keys: dict[str, int] = {}
     seen_dirs: dict[str, int] = {}
+    kits: dict[str, VoiceKit] = {}  # rows naming one kit share one load of it
     for line, values in rows:
         try:
-            entry = _entry(line, values, path.parent, allow_outside)
+            entry = _entry(line, values, path.parent, allow_outside, kits)
             _check_unique(entry, seen_keys, seen_dirs)
         except UsageError as exc:
             problems.append(Problem(line, str(exc)))
@@ -132,7 +147,13 @@ def load_calendar(path: Path, *, allow_outside: bool = False) -> Calendar:
 # --- one row, whichever format it came from ----------------------------------------------------
 
 
-def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: bool) -> Entry:
+def _entry(
+    line: int,
+    values: Mapping[str, object],
+    base: Path,
+    allow_outside: bool,
+    kits: dict[str, VoiceKit],
+) -> Entry:
     """The row as an Entry, or UsageError naming its first problem."""
     day = parse_day(values.get("date"), "; format the date column as 2026-11-21")
     topic = check_topic(_text(values, "topic"), long_hint=". Put the details in a brief file")
@@ -144,6 +165,11 @@ def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: b
     brief_name = _text(values, "brief")
     # Relative to the calendar, so the calendar and its notes can move together.
     brief = _named_file(base, brief_name, "brief", allow_outside) if brief_name else None
+    voice_name = _text(values, "voice")
+    voice = _named_file(base, voice_name, "voice kit", allow_outside) if voice_name else None
+    if voice is not None and voice_name not in kits:
+        # Every file of a shared calendar's kit stays in the calendar's folder, as its briefs do.
+        kits[voice_name] = load_kit(voice, root=None if allow_outside else base)
     return Entry(
         line=line,
         day=day,
@@ -154,7 +180,29 @@ def _entry(line: int, values: Mapping[str, object], base: Path, allow_outside: b
         audience=audience,
         id=entry_id,
         sources=_sources(values.get("sources"), base, allow_outside),
+        cta_url=_cta_url(_text(values, "cta_url")),
+        voice=voice,
+        kit=kits.get(voice_name),
+        language=_language(values),
     )
+
+
+def _cta_url(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) > URL_MAX_CHARS or not _LINK.match(text):
+        raise UsageError(f"cta_url {text[:80]!r} is not an http:// or https:// URL")
+    return text
+
+
+def _language(values: Mapping[str, object]) -> str | None:
+    tag = _text(values, "language")
+    if not tag:
+        return None
+    try:
+        return check_tag(tag)
+    except ValueError as exc:
+        raise UsageError(f"language {tag!r}: {exc}") from None
 
 
 def _sources(value: object, base: Path, allow_outside: bool) -> tuple[str, ...]:
@@ -320,7 +368,8 @@ def _check_header(path: Path, line: int, columns: list[str]) -> None:
         if name not in columns:
             raise UsageError(
                 f"{path}:{line}: the header row has no {name!r} column; the columns are "
-                "date, topic and optionally channels, brief, sources, audience, id"
+                "date, topic and optionally channels, brief, sources, audience, id, cta_url, "
+                "voice, language"
             )
     named = [c for c in columns if c]
     for name in named:

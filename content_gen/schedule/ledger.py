@@ -26,7 +26,7 @@ from ..llm.seam import Usage
 from ..storage import pid_alive
 from .integrity import APPLICATION_ID, inspect
 from .schema import SCHEMA_VERSION, create, upgrade
-from .work import Outcome, Owner, Work, WorkStatus
+from .work import Export, Outcome, Owner, Work, WorkStatus
 
 if TYPE_CHECKING:
     from .calendar import Entry
@@ -182,6 +182,13 @@ class Ledger:
             rows = self._conn.execute(query, args).fetchall()
         return {(r["entry_key"], r["channel"]): _work(r) for r in rows}
 
+    def exports(self) -> dict[tuple[str, str, str], Export]:
+        """Every export record, by (entry key, channel, destination)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM exports").fetchall()
+        found = (Export.of(dict(r)) for r in rows)
+        return {(e.entry_key, e.channel, e.destination): e for e in found}
+
     def now(self) -> str:
         return self.now_utc().isoformat(timespec="milliseconds")
 
@@ -333,6 +340,17 @@ class Ledger:
                     (review, entry_key, channel),
                 ).rowcount
                 > 0
+            )
+
+    def record_export(self, export: Export) -> None:
+        """Where a piece went, or is going (see Export): one row per entry x channel x
+        destination, replaced by each change."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO exports (entry_key, channel, destination, state, "
+                "targets, sha256, remote_id, error, tries, updated_at, ledger_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*export.columns(), self.now(), self.identity),
             )
 
     def release(self, owner: Owner, reason: str) -> int:

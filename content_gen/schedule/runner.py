@@ -27,6 +27,7 @@ from ..pipeline.session import Session
 from ..review.state import NEW, kept, state_of
 from ..sources import Confinement, Source, load_sources
 from ..storage import RunDir, json_object, remove_orphans
+from ..voice.kit import VoiceKit
 from .calendar import Calendar, Entry
 from .ledger import Ledger
 from .spending import BUDGET_SETTING, Spending
@@ -97,15 +98,19 @@ def run_calendar(
     force: bool = False,
     on_result: Callable[[Entry, ChannelResult], None] | None = None,
     sourcing: Sourcing | None = None,
+    voice: VoiceKit | None = None,
 ) -> CalendarRun:
     """Run every due entry x channel that is not done; returns when all have finished (or on
-    Ctrl-C, after giving back the claims this run still holds)."""
+    Ctrl-C, after giving back the claims this run still holds).
+
+    `voice` is the kit of entries whose row names none (--voice, CONTENT_GEN_VOICE)."""
     runner = Runner(
         session,
         ledger,
         force=force,
         on_result=on_result,
         sourcing=sourcing or Sourcing(calendar.path.parent),
+        voice=voice,
     )
     run, due, todo = runner.start(calendar, today)
     with ledger.heartbeat(runner.owner):
@@ -153,8 +158,10 @@ class Runner:
         force: bool,
         on_result: Callable[[Entry, ChannelResult], None] | None,
         sourcing: Sourcing,
+        voice: VoiceKit | None = None,
     ) -> None:
         self.sourcing = sourcing
+        self.voice = voice
         self.session = session
         self.ledger = ledger
         self.owner = Owner.current()
@@ -316,6 +323,9 @@ class Runner:
             # entry's channels (they stay to do), and costs nothing.
             sources=self.sourcing.read(entry),
             research=self.sourcing.research,
+            cta_url=entry.cta_url,
+            voice=entry.kit or self.voice,
+            language=entry.language or self.session.settings.language,
         )
         topic = self.session.run(
             job,
@@ -327,6 +337,7 @@ class Runner:
                 "brief_file": str(entry.brief) if entry.brief else None,
                 "brief_chars": len(entry.brief_text),
                 "audience": audience,
+                "cta_url": entry.cta_url,
             },
             on_result=lambda result, run_dir: self._record(entry, run_dir, outcome, result),
         )

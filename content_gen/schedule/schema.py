@@ -59,6 +59,22 @@ def _review(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE work ADD COLUMN review TEXT")
 
 
+_EXPORTS = """
+CREATE TABLE exports (
+    entry_key   TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('writing', 'done', 'failed')),
+    targets     TEXT NOT NULL DEFAULT '[]',
+    sha256      TEXT,
+    remote_id   TEXT,
+    error       TEXT,
+    tries       INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    ledger_id   TEXT,
+    PRIMARY KEY (entry_key, channel, destination)
+)
+"""
 _SPEND = """
 CREATE TABLE spend (
     at        TEXT NOT NULL,
@@ -85,8 +101,16 @@ CREATE TABLE batch_jobs (
 """
 
 
+def _exports(db: sqlite3.Connection) -> None:
+    """4: where each done piece was exported (a blog folder, an email folder, a social CSV) or
+    published as a draft (WordPress): `targets` is a JSON list of paths or the post's link,
+    `sha256` the piece's when it went, `remote_id` the platform's id for it. run.json holds
+    the same (`channels.<name>.exports`); `content-gen export` and `publish` write both."""
+    db.execute(_EXPORTS)
+
+
 def _costs(db: sqlite3.Connection) -> None:
-    """4: what work cost (`work.cost_usd`, and `unpriced_calls` of a model with no price);
+    """5: what work cost (`work.cost_usd`, and `unpriced_calls` of a model with no price);
     every call's spending as it is paid (`spend`: a month's total survives a run killed before
     it records its channels); the Batch API jobs runs wait for (`batch_jobs`: a rerun picks a
     job up instead of paying for it again). What earlier rows cost is unknown: $0."""
@@ -98,7 +122,7 @@ def _costs(db: sqlite3.Connection) -> None:
 
 
 #: STEPS[n] takes a ledger from version n + 1 to n + 2.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _costs]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _exports, _costs]
 SCHEMA_VERSION = 1 + len(STEPS)
 
 

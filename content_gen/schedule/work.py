@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class WorkStatus(StrEnum):
@@ -98,3 +100,55 @@ class Outcome:
     error_kind: str | None = None
     #: The piece's review state (None for a piece just written: nobody has looked at it yet).
     review: str | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """Where a done piece went (a row of the `exports` table): `state` is writing (the intent,
+    recorded before any file is written), done or failed; `targets` the files, or the draft's
+    link; `sha256` the piece's when it went; `remote_id` the platform's id for it."""
+
+    entry_key: str
+    channel: str
+    destination: str
+    state: str
+    targets: tuple[str, ...] = ()
+    sha256: str | None = None
+    remote_id: str | None = None
+    error: str | None = None
+    tries: int = 0
+    updated_at: str | None = None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Export:
+        """A row of the table as an Export (its targets stored as a JSON list)."""
+        try:
+            targets = json.loads(row.get("targets") or "[]")
+        except ValueError:
+            targets = []
+        return cls(
+            entry_key=str(row["entry_key"]),
+            channel=str(row["channel"]),
+            destination=str(row["destination"]),
+            state=str(row["state"]),
+            targets=tuple(map(str, targets)) if isinstance(targets, list) else (),
+            sha256=row.get("sha256"),
+            remote_id=row.get("remote_id"),
+            error=row.get("error"),
+            tries=int(row.get("tries") or 0),
+            updated_at=row.get("updated_at"),
+        )
+
+    def columns(self) -> tuple[object, ...]:
+        """The values of the table's columns, from entry_key to tries."""
+        return (
+            self.entry_key,
+            self.channel,
+            self.destination,
+            self.state,
+            json.dumps(list(self.targets)),
+            self.sha256,
+            self.remote_id,
+            self.error,
+            self.tries,
+        )

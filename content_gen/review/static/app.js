@@ -76,7 +76,7 @@ let checks = 0;  // only the newest answer is shown, whatever order the answers 
 const check = debounce(async () => {
   const mine = ++checks;
   try {
-    const data = await api("api/check", { channel: piece().dataset.channel, text: $("editor").value });
+    const data = await api("api/check", { run: piece().dataset.run, channel: piece().dataset.channel, text: $("editor").value });
     if (mine !== checks) return;
     showWarnings(data.warnings);
     showReading(data);

@@ -1,0 +1,28 @@
+"""bench/language.py still runs: a few texts of each kind, its section written with figures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import run_python
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "language.py"
+
+
+def test_smoke_run_writes_the_language_section(tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    out.write_text("<!-- section: rules -->\nkept\n<!-- /section: rules -->\n")
+    done = run_python(str(BENCH), "--smoke", "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+    report = out.read_text(encoding="utf-8")
+    assert "<!-- section: rules -->\nkept\n<!-- /section: rules -->" in report
+    section = report.split("<!-- section: language -->", 1)[1].split("<!-- /section")[0]
+    assert "- Manifest hashes: all stored files match" in section
+    accuracy = r"^\| real pieces whose language is detected right \| \d+ of \d+ \([\d.]+%\) \| "
+    assert re.search(accuracy + r">= 98% \| (pass|\*\*miss\*\*) \|$", section, re.M)
+    for language in ("English (en)", "German (de)", "Japanese (ja)", "Chinese (zh)"):
+        assert re.search(rf"^\| {re.escape(language)} \| \d+ \| [\d.]+% \| ", section, re.M)
+    assert re.search(r"^\| mixed, 50% in another language \| \d+ \| ", section, re.M)
+    assert re.search(r"^\| rule per text \(detect \+ verdict\) \| [\d.]+ ms \|", section, re.M)
