@@ -8,19 +8,29 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from .errors import UsageError
 from .files import read_text
 from .inputs import AUDIENCE_MAX_CHARS
+from .llm import steps
 from .publish.platforms import DEFAULT as DEFAULT_PLATFORM
 from .publish.platforms import platforms
 
 ENV_FILE_MAX_BYTES = 100_000
 
 DEFAULT_MODEL = "gemini-3.8-flash"
-# A judge from another model than the writer reduces self-preference bias.
-DEFAULT_JUDGE_MODEL = "gemini-3.5-flash"
+# A judge from another model than the writer reduces self-preference bias. Not gemini-3.5-flash,
+# the judge until now: it is deprecated, Google forwards it to 3.6 Flash, and its list price is
+# higher than 3.6 Flash's.
+DEFAULT_JUDGE_MODEL = "gemini-3.6-flash"
 DEFAULT_AUDIENCE = "busy professionals who want practical, specific advice"
 
 # Setting -> environment variable. The API key has two accepted names, handled below.
@@ -41,6 +51,16 @@ ENV_NAMES: dict[str, str] = {
     "pass_mean": "CONTENT_GEN_PASS_MEAN",
     "pass_min": "CONTENT_GEN_PASS_MIN",
     "prompts_dir": "CONTENT_GEN_PROMPTS_DIR",
+    "prices_file": "CONTENT_GEN_PRICES_FILE",
+    "max_cost": "CONTENT_GEN_MAX_COST",
+    "monthly_budget": "CONTENT_GEN_MONTHLY_BUDGET",
+    "thinking_writer": "CONTENT_GEN_THINKING_WRITER",
+    "thinking_reviser": "CONTENT_GEN_THINKING_REVISER",
+    "thinking_judge": "CONTENT_GEN_THINKING_JUDGE",
+    "thinking_plan": "CONTENT_GEN_THINKING_PLAN",
+    "revise": "CONTENT_GEN_REVISE",
+    "cache_max_mb": "CONTENT_GEN_CACHE_MAX_MB",
+    "batch_poll": "CONTENT_GEN_BATCH_POLL",
     "voice": "CONTENT_GEN_VOICE",
     "language": "CONTENT_GEN_LANGUAGE",
     "base_url": "GOOGLE_GEMINI_BASE_URL",
@@ -67,6 +87,7 @@ _MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 _URL = r"^https?://[^\s<>\"']+$"
 SITE_GENERATORS = ("plain", "hugo", "jekyll", "astro")
 SiteGenerator = Literal["plain", "hugo", "jekyll", "astro"]
+Thinking = Literal["default", "minimal", "low", "medium", "high"]
 
 
 class Settings(BaseModel):
@@ -93,6 +114,25 @@ class Settings(BaseModel):
     pass_mean: float = Field(4.0, ge=1, le=5)
     pass_min: int = Field(3, ge=1, le=5)
     prompts_dir: Path | None = None
+    #: A price table of your own, over the bundled one (llm/data/prices.toml).
+    prices_file: Path | None = None
+    #: US dollars one run may spend (--max-cost); None: no cap.
+    max_cost: float | None = Field(None, ge=0, le=1_000_000)
+    #: US dollars calendar runs may spend in a calendar month (UTC); None: no budget.
+    monthly_budget: float | None = Field(None, ge=0, le=1_000_000)
+    # Thinking is billed as output: low costs a fraction of the models' default (high) and
+    # still plans the piece; the plan, one call a topic that checks quotes, thinks a little more.
+    thinking_writer: Thinking = "low"
+    thinking_reviser: Thinking = "low"
+    thinking_judge: Thinking = "low"
+    thinking_plan: Thinking = "medium"
+    #: How a revision comes back: as edits (find/replace), as a whole new piece, or as edits
+    #: where the piece is long enough for them to be cheaper.
+    revise: Literal["auto", "edits", "rewrite"] = "auto"
+    #: The response cache's size, in MB (output/.cache); the oldest entries go first.
+    cache_max_mb: int = Field(100, ge=1, le=100_000)
+    #: Seconds between looks at a running batch job.
+    batch_poll: float = Field(30.0, ge=0.1, le=3600)
     #: A voice kit folder (style guide, word rules, samples); checked when a run starts.
     voice: Path | None = None
     #: The language the pieces are written in, a BCP 47 tag; None: English, and no check.
@@ -146,12 +186,28 @@ class Settings(BaseModel):
         return None if value is None else check_tag(value)
 
     @field_validator(
-        "output_dir", "prompts_dir", "blog_dir", "email_dir", "social_dir", "voice", mode="before"
+        "output_dir",
+        "prompts_dir",
+        "blog_dir",
+        "email_dir",
+        "social_dir",
+        "voice",
+        "prices_file",
+        mode="before",
     )
     @classmethod
     def _home(cls, value: object) -> object:
         # "~/content" from .env or the environment: no shell has expanded it.
         return Path(value).expanduser() if isinstance(value, str | Path) else value
+
+    def step_model(self, step: str) -> str:
+        """The model a step of the run asks: the judge judges, the writer does the rest."""
+        return self.judge_model if step == "judge" else self.model
+
+    def thinking(self, step: str) -> steps.Thinking:
+        """How long `step` may think, as its model takes it (another step thinks as a draft)."""
+        setting = steps.STEP_SETTINGS.get(step, steps.STEP_SETTINGS["draft"])
+        return steps.thinking(self.step_model(step), getattr(self, setting))
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values set (the API key, the WordPress application password): what
@@ -208,6 +264,22 @@ def load_settings(
         settings = Settings(**values)
     except ValidationError as exc:
         raise UsageError(_describe(exc, values, origin)) from None
+    for step, name in steps.STEP_SETTINGS.items():
+        try:
+            settings.thinking(step)
+        except ValueError as exc:
+            if name not in origin:  # a default the model cannot take: it thinks as it does
+                settings = settings.model_copy(update={name: "default"})
+                continue
+            shown = repr(getattr(settings, name))
+            raise UsageError(f"invalid setting {origin[name]}: {shown}: {exc}") from None
+    if settings.prices_file is not None:
+        from .llm.prices import load_prices
+
+        try:
+            load_prices(settings.prices_file)
+        except UsageError as exc:
+            raise UsageError(f"invalid setting {origin['prices_file']}: {exc}") from None
     if settings.blog_min_words > settings.blog_max_words:
         low = origin.get("blog_min_words", "CONTENT_GEN_BLOG_MIN_WORDS (default)")
         high = origin.get("blog_max_words", "CONTENT_GEN_BLOG_MAX_WORDS (default)")

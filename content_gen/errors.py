@@ -12,6 +12,7 @@ ContentGenError
 │   └── RunHalted         a fact about the whole run (a spent daily quota, a rejected key, a
 │                         storm of 429s): every channel stops and the work waits for next run
 └── Interrupted           the run was stopped (Ctrl-C) before this piece of work finished
+    └── Deferred          the reply will come from a Batch API job: this work waits for it
 """
 
 from __future__ import annotations
@@ -99,3 +100,11 @@ class Interrupted(ContentGenError):
 
     def __init__(self, message: str = "interrupted") -> None:
         super().__init__(message)
+
+
+class Deferred(Interrupted):
+    """The request went into the next Batch API job: the work that asked it waits for the reply
+    and takes it up again from there (schedule/batch.py)."""
+
+    def __init__(self) -> None:
+        super().__init__("waiting for a batch job")

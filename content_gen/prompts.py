@@ -60,6 +60,11 @@ class PromptLibrary:
                     raise PromptError(str(exc)) from None
             return self._cache[name]
 
+    def has(self, name: str) -> bool:
+        """Whether the library has this template, in its folder or the fallback."""
+        folders = [self.root, *([self.fallback] if self.fallback is not None else [])]
+        return any((folder / name).is_file() for folder in folders)
+
     def check(self, name: str, available: Iterable[str]) -> None:
         """Fail now if the template is missing or uses a variable outside `available`."""
         unknown = sorted(set(_PLACEHOLDER.findall(self.text(name))) - set(available))

@@ -100,6 +100,11 @@ def make_runtime(
     return Runtime.build(config, llm, stop=stop)
 
 
+def visible(folder: Path) -> list[Path]:
+    """What a folder shows without its hidden entries (the response cache is `.cache`)."""
+    return [p for p in folder.iterdir() if not p.name.startswith(".")]
+
+
 def clean_env() -> dict[str, str]:
     """os.environ without any content-gen or Gemini setting, for subprocesses."""
     drop = {*ENV_NAMES.values(), "GEMINI_API_KEY", "GOOGLE_API_KEY"}
@@ -116,6 +121,19 @@ def run_python(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Comple
         env=clean_env(),
         cwd=cwd,
     )
+
+
+def killed(script: str, argv: list[str], fake: FakeGemini, **env: str) -> None:
+    """Run the command line in a child that `script` makes die (kill -9) at an exact point."""
+    variables = clean_env() | {"GEMINI_API_KEY": TEST_KEY, "GOOGLE_GEMINI_BASE_URL": fake.url}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        env=variables | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 137, done.stderr
 
 
 @pytest.fixture

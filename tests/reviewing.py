@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import TEST_KEY, Sleeps
+from conftest import TEST_KEY, Sleeps, visible
 
 from content_gen.cli import main
 from content_gen.config import Settings
@@ -21,9 +21,9 @@ TOPIC = "How small teams can adopt AI code review"
 
 def write_run(sleeps: Sleeps, topic: str = TOPIC, *args: str) -> Path:
     """A run of `topic` in out/, written by `generate` through the real SDK and the fake."""
-    before = set(Path("out").glob("*")) if Path("out").exists() else set()
+    before = set(visible(Path("out"))) if Path("out").exists() else set()
     assert main(["generate", topic, "--out", "out", *args], sleep=sleeps) == 0
-    (run,) = set(Path("out").glob("*")) - before
+    (run,) = set(visible(Path("out"))) - before
     return run.resolve()
 
 

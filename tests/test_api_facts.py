@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from conftest import TEST_KEY, Sleeps, make_runtime
+from conftest import TEST_KEY, Sleeps, make_runtime, visible
 
 from content_gen import channels
 from content_gen.cli import main
 from content_gen.fake import FakeGemini, Fault
-from content_gen.llm.gemini import BREAKER
+from content_gen.llm.api_errors import BREAKER
 from content_gen.pipeline.orchestrator import run_topic
 from content_gen.pipeline.results import Job
 from content_gen.storage import RunDir
@@ -28,7 +28,7 @@ def generate(sleeps: Sleeps, *args: str) -> int:
 
 
 def manifest() -> dict:
-    (run_dir,) = Path("out").iterdir()
+    (run_dir,) = visible(Path("out"))
     return json.loads((run_dir / "run.json").read_text())
 
 

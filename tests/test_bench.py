@@ -1,4 +1,4 @@
-"""The benchmark script still runs: once, in its tiny smoke configuration (a few seconds)."""
+"""The benchmark scripts still run: once each, in their tiny smoke configurations (seconds)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,16 @@ from conftest import run_python
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| s| MiB| KiB|x)?(?: \(.*\))?")
+COST = Path(__file__).resolve().parent.parent / "bench" / "cost.py"
+FIGURES = (
+    "dollars per accepted three-piece set",
+    "output tokens of revisions per accepted piece, edits vs rewrites",
+    "all output tokens per accepted piece, edits vs rewrites",
+    "--batch dollars / online dollars",
+    "calls paid twice, calendar killed with kill -9 then resumed",
+    "`--estimate` vs actual, online calendar, history",
+    "`--estimate` vs actual, batch calendar, no history",
+)
 SECTIONS = {
     1: "Parallel efficiency",
     2: "Speed-up of parallel over --sequential",
@@ -31,12 +41,15 @@ def measured(section: str) -> list[str]:
     return cells
 
 
-def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
-    out = tmp_path / "results.md"
-    proc = run_python(str(BENCH), "--smoke", "--out", str(out), cwd=tmp_path)
+def smoke(script: Path, out: Path) -> str:
+    """Run a bench script's --smoke configuration; the report it wrote."""
+    proc = run_python(str(script), "--smoke", "--out", str(out), cwd=out.parent)
     assert proc.returncode == 0, proc.stderr
+    return out.read_text(encoding="utf-8")
 
-    report = out.read_text(encoding="utf-8")
+
+def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
+    report = smoke(BENCH, tmp_path / "results.md")
     assert re.search(r"^- Date: \d{4}-\d\d-\d\d", report, re.MULTILINE)
     assert re.search(r"^- Machine: \d+ cores", report, re.MULTILINE)
     assert "- Command: `python bench/bench.py --smoke --out " in report
@@ -59,3 +72,20 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
     )
     assert re.search(rf"^\| 6 \| 429s received \| \d+ \| 0 \| {verdict} \|$", summary, re.M)
     assert re.search(r"^\| 7 \| one `calendar run` process, 3 topics .* MiB \|", summary, re.M)
+
+
+def test_smoke_run_writes_the_cost_section_with_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    out.write_text("<!-- section: speed -->\nkept\n<!-- /section: speed -->\n")
+    report = smoke(COST, out)
+    assert "<!-- section: speed -->\nkept\n" in report  # the other script's figures stay
+    section = report.split("<!-- section: cost -->", 1)[1].split("<!-- /section: cost -->")[0]
+    summary = section.split("### Summary", 1)[1].split("\n### ", 1)[0]
+    for figure in FIGURES:
+        (row,) = [line for line in summary.splitlines() if figure in line]
+        measured = row.split(" | ")[1]
+        assert re.fullmatch(r"[-+]?\$?[\d,.]+%?", measured), row
+    assert re.search(r"\| calls paid twice.* \| 0 \| 0 \| pass \|", summary)
+    assert re.search(
+        r"\| --batch dollars / online dollars.* \| 0\.500 \| <= 0\.5 \| pass \|", summary
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RUN_FILES, TEST_KEY, Sleeps, clean_env, run_together
+from conftest import RUN_FILES, TEST_KEY, Sleeps, clean_env, run_together, visible
 
 from content_gen.cli import main
 from content_gen.config import Settings
@@ -107,7 +107,7 @@ def test_due_entries_are_written_and_future_ones_wait(env: FakeGemini, sleeps: S
     assert drafts(env) == Counter(
         {(FIRST, c): 1 for c in ALL} | {(SECOND, c): 1 for c in ("linkedin", "blog")}
     )
-    assert sorted(p.name for p in Path("out").iterdir()) == [
+    assert sorted(p.name for p in visible(Path("out"))) == [
         "2026-11-19-how-small-teams-can-adopt-ai-code-review",
         "2026-11-21-writing-a-one-page-project-brief",
         "ledger.sqlite",
@@ -522,12 +522,18 @@ def test_status_shows_each_channel_with_scores_tokens_and_reasons(env, sleeps, c
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["date", "topic", "channel", "state", "score", "tokens"]
+    assert lines[0].split() == ["date", "topic", "channel", "state", "score", "tokens", "cost"]
     assert re.search(
-        r"^2026-11-19 +\"How small teams.*\" +linkedin +done +4\.43 +[\d,]+$", out, re.M
+        r"^2026-11-19 +\"How small teams.*\" +linkedin +done +4\.43 +[\d,]+ +\$0\.\d{4}$",
+        out,
+        re.M,
     )
-    assert re.search(r"newsletter +failed: 503 UNAVAILABLE: model overloaded +- +0$", out, re.M)
-    assert re.search(r"^2026-11-28 +\"What a four-day.*\" +linkedin +not yet due +- +-$", out, re.M)
+    assert re.search(
+        r"newsletter +failed: 503 UNAVAILABLE: model overloaded +- +0 +\$0\.0000$", out, re.M
+    )
+    assert re.search(
+        r"^2026-11-28 +\"What a four-day.*\" +linkedin +not yet due +- +- +-$", out, re.M
+    )
     assert "3 entries: 1 complete, 1 with a failed channel, 1 not yet due" in out
     report = status_json(capsys)
     (blog,) = [c for e in report["entries"] for c in e["channels"] if c["state"] == "failed"]

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import visible
 from test_cli import assert_usage_error, run_cli
 
 from content_gen.cli import check as check_command
@@ -207,7 +208,7 @@ class TestGeneratedFiles:
     """What `generate` saved and marked passed is never blocked by `check`."""
 
     def saved(self, capsys) -> tuple[Path, dict]:
-        [run] = Path("out").iterdir()
+        [run] = visible(Path("out"))
         manifest = json.loads((run / "run.json").read_text())
         capsys.readouterr()
         return run, manifest

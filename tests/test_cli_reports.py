@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import RUN_FILES, Sleeps
+from conftest import RUN_FILES, Sleeps, visible
 
 from content_gen.cli import main
 from content_gen.fake import FakeGemini, Fault
@@ -52,7 +52,7 @@ def test_when_every_channel_fails_nothing_is_said_to_be_saved(env: FakeGemini, s
     retry = [line for line in out.splitlines() if line.startswith("Retry them with: ")]
     assert len(retry) == 1  # one command for all of them, not one per channel
     words = shlex.split(retry[0].removeprefix("Retry them with: "))
-    (run_dir,) = Path("out").iterdir()
+    (run_dir,) = visible(Path("out"))
     assert words == [
         "content-gen",
         "generate",
@@ -98,7 +98,7 @@ def test_a_partial_run_says_what_was_saved_and_what_was_not(env: FakeGemini, sle
 
     assert "Saved linkedin.md, newsletter.md in out/" in out
     assert "not saved: blog." in out
-    (run_dir,) = Path("out").iterdir()
+    (run_dir,) = visible(Path("out"))
     assert f"Retry it with: content-gen generate '{TOPIC}' --channels blog --into {run_dir}" in out
 
 
@@ -110,7 +110,7 @@ def test_the_retry_command_redoes_just_the_failed_channels(env: FakeGemini, slee
 
     plans = env.count(step="plan")
     assert main(argv, sleep=sleeps) == 0
-    (run_dir,) = Path("out").iterdir()  # the same run directory, not a new one
+    (run_dir,) = visible(Path("out"))  # the same run directory, not a new one
     assert sorted(p.name for p in run_dir.iterdir()) == list(RUN_FILES)
     assert env.count(step="plan") == plans  # its plan was reused: the pieces agree
     manifest = json.loads((run_dir / "run.json").read_text())

@@ -10,6 +10,7 @@ from content_gen.config import (
     DEFAULT_AUDIENCE,
     DEFAULT_JUDGE_MODEL,
     DEFAULT_MODEL,
+    ENV_NAMES,
     Settings,
     load_settings,
 )
@@ -411,3 +412,14 @@ class TestPublishingSettings:
 def test_the_env_example_as_copied_is_the_defaults() -> None:
     example = Path(__file__).resolve().parent.parent / ".env.example"
     assert load(env_file=example) == load()
+
+
+def test_env_example_and_the_readme_list_every_setting_and_change_nothing() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in ENV_NAMES.values():
+        assert f"\n{name}=" in example, name
+        shown = "`_MAX_WORDS`" if name == "CONTENT_GEN_BLOG_MAX_WORDS" else f"`{name}`"
+        assert shown in readme, name
+    assert load(env_file=root / ".env.example") == load()

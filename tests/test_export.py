@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Sleeps
+from conftest import Sleeps, visible
 
 from content_gen.cli import main
 from content_gen.fake import FakeGemini
@@ -25,9 +25,9 @@ FOLDERS = ["--blog-dir", "site/_posts", "--email-dir", "emails", "--social-dir",
 
 
 def generate(sleeps: Sleeps, topic: str = TOPIC, *args: str) -> Path:
-    before = set(Path("out").glob("*")) if Path("out").exists() else set()
+    before = set(visible(Path("out"))) if Path("out").exists() else set()
     assert main(["generate", topic, "--out", "out", "--cta-url", CTA, *args], sleep=sleeps) == 0
-    (made,) = set(Path("out").glob("*")) - before
+    (made,) = set(visible(Path("out"))) - before
     return made
 
 

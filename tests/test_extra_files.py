@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import Sleeps
+from conftest import Sleeps, visible
 
 from content_gen import channels
 from content_gen.channels import ChannelContext
@@ -61,7 +61,7 @@ def generate(sleeps: Sleeps, *args: str) -> int:
 
 
 def run_dir() -> Path:
-    (path,) = Path("out").iterdir()
+    (path,) = visible(Path("out"))
     return path
 
 

@@ -256,3 +256,16 @@ def test_a_ledger_from_before_review_gets_the_column_and_keeps_its_rows(path: Pa
         assert ledger.set_review("k", "blog", "approved")
         assert not ledger.set_review("k", "linkedin", "approved")  # no such row: none made
         assert ledger.work()[("k", "blog")].review == "approved"
+
+
+def test_a_ledger_from_before_costs_gains_them_and_keeps_its_work(path: Path) -> None:
+    old_ledger(path, 4)  # the last version without costs, spending and batch jobs
+
+    with Ledger.open(path) as ledger:
+        work = ledger.work()[("k", "blog")]
+        assert work.status == "done"
+        assert work.cost_usd == 0 and work.cost == 0  # unknown before prices: shown as $0
+        assert ledger.read("SELECT count(*) FROM spend")[0][0] == 0
+        assert ledger.read("SELECT count(*) FROM batch_jobs")[0][0] == 0
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5

@@ -16,6 +16,7 @@ from content_gen.channels import ChannelContext
 from content_gen.config import Settings
 from content_gen.errors import ReplyError, TransientAPIError
 from content_gen.fake import FAIL, PASS
+from content_gen.fake.edits import current_draft, edits_between
 from content_gen.fake.prose import blog as _blog
 from content_gen.fake.prose import linkedin as _linkedin
 from content_gen.llm.seam import CallRecord, LLMReply, LLMRequest, Usage
@@ -67,6 +68,10 @@ class ScriptedLLM:
             reply = Plan(
                 angle="One angle.", key_points=["A point."], claims=[], call_to_action="Act."
             )
+        if reply is None and request.schema.__name__.endswith("Edits"):  # a revision as edits
+            revised = _default_draft(request.channel, True).model_dump()
+            edits = edits_between(current_draft(request.prompt) or {}, revised)
+            reply = request.schema.model_validate(edits)
         if reply is None:
             reply = (
                 judgement(PASS)

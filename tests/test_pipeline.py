@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RUN_FILES, TEST_KEY, Sleeps
+from conftest import RUN_FILES, TEST_KEY, Sleeps, visible
 
 from content_gen.cli import main
 from content_gen.fake import FAIL, PASS, FakeGemini, Fault
@@ -51,7 +51,7 @@ def test_all_three_channels_end_to_end(env: FakeGemini, sleeps: Sleeps, capsys) 
     m = manifest(out)
     assert m["topic"] == TOPIC
     assert m["status"] == "complete" and m["simulated"] is False
-    assert m["model"] == "gemini-3.8-flash" and m["judge_model"] == "gemini-3.5-flash"
+    assert m["model"] == "gemini-3.8-flash" and m["judge_model"] == "gemini-3.6-flash"
     assert m["settings"]["max_revisions"] == 2 and "api_key" not in m["settings"]
     assert m["created_at"] and m["duration_s"] > 0
     assert list(m["channels"]) == ["linkedin", "newsletter", "blog"]
@@ -268,7 +268,7 @@ def test_same_topic_same_day_gets_a_new_directory(env: FakeGemini, sleeps: Sleep
     assert generate(sleeps, "--channels", "linkedin") == 0
     assert generate(sleeps, "--channels", "linkedin") == 0
 
-    dirs = sorted(p.name for p in Path("out").iterdir())
+    dirs = sorted(p.name for p in visible(Path("out")))
     assert len(dirs) == 2 and dirs[1] == dirs[0] + "-2"
 
 
@@ -314,7 +314,7 @@ def test_channel_subset(env: FakeGemini, sleeps: Sleeps, channels: str):
 def test_any_topic_text_works_and_stays_inside_out(env: FakeGemini, sleeps: Sleeps, topic):
     assert main(["generate", topic, "--out", "out", "--channels", "linkedin"], sleep=sleeps) == 0
 
-    (path,) = Path("out").iterdir()
+    (path,) = visible(Path("out"))
     assert path.resolve().parent == Path("out").resolve()
     assert len(path.name) <= len("2026-11-21-") + 60
     m = json.loads((path / "run.json").read_text())

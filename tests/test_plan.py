@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import Page, Sleeps, WebServer
+from conftest import Page, Sleeps, WebServer, visible
 from test_sources import ARTICLE, pdf
 
 from content_gen.cli import main
@@ -24,7 +24,7 @@ def generate(sleeps: Sleeps, *args: str) -> int:
 
 
 def run_dir() -> Path:
-    (path,) = Path("out").iterdir()
+    (path,) = visible(Path("out"))
     return path
 
 

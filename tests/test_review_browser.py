@@ -121,6 +121,7 @@ def test_read_each_piece_as_its_reader_sees_it(
     attempts = page.locator("#attempts > li")
     expect(attempts).to_have_count(2)
     expect(attempts.first).to_contain_text("Attempt 2")
+    expect(attempts.first.locator("summary")).to_contain_text("$0.0")  # priced at list prices
     expect(attempts.first.locator("pre.diff .add").first).to_be_visible()  # from attempt 1
     page.screenshot(path=screenshots / "review-newsletter.png", full_page=True)
 
@@ -129,6 +130,7 @@ def test_read_each_piece_as_its_reader_sees_it(
     expect(page.locator("#lead .lead-url")).to_contain_text("/how-small-teams")
     expect(page.locator("#lead .lead-title")).not_to_be_empty()
     expect(page.locator("#cost")).to_contain_text("tokens")
+    expect(page.locator("#cost")).to_contain_text("$0.0")
     page.screenshot(path=screenshots / "review-blog.png", full_page=True)
 
 

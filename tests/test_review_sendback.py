@@ -137,7 +137,8 @@ def scripted(run: Path, sleeps: Sleeps) -> Iterator[Callable[[Scripted], ReviewS
     servers: list[ReviewServer] = []
 
     def start(llm: Scripted) -> ReviewServer:
-        settings = Settings(api_key=TEST_KEY)
+        # Scripted revisions come back whole, so they are asked for whole (not as edits).
+        settings = Settings(api_key=TEST_KEY, revise="rewrite")
         app = App(Folder(run.parent), Desk(), Reviser(settings, llm=llm), ChannelContext())
         servers.append(ReviewServer(app).start())
         return servers[-1]

@@ -194,7 +194,8 @@ def test_a_calendar_run_keeps_what_the_page_writes_while_it_runs(
     env.latency = 0.3  # slow enough to act while the run waits for its blog
     since = len(env.requests)
     done: list[int] = []
-    runner = threading.Thread(target=lambda: done.append(calendar(sleeps)))
+    # Asked afresh (not from the response cache), so the run really waits for its blog.
+    runner = threading.Thread(target=lambda: done.append(calendar(sleeps, "--no-cache")))
     runner.start()
     deadline = time.monotonic() + 10
     while len(env.requests) == since and time.monotonic() < deadline:

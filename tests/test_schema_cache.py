@@ -15,6 +15,7 @@ from content_gen.fake import FakeGemini
 from content_gen.fake import replies as fake_gemini
 from content_gen.llm.gemini import API_VERSION
 from content_gen.llm.seam import LLMRequest
+from content_gen.llm.steps import max_output_tokens
 from content_gen.quality.judge import Judgement
 
 
@@ -43,9 +44,14 @@ def test_generation_config_is_what_the_sdk_sends_for_the_model(
         model="m",
         contents="Topic: AI",
         config=types.GenerateContentConfig(
-            response_mime_type="application/json", response_schema=schema
+            response_mime_type="application/json",
+            response_schema=schema,
+            max_output_tokens=max_output_tokens(step),
+            thinking_config=types.ThinkingConfig(thinking_level="LOW"),
         ),
     )
+
+    sdk.close()
 
     assert sent[0] == sent[1] == sent[2]
     assert sent[0]["responseSchema"]["properties"]

@@ -16,15 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..review.state import NEW
-from ..review.state import label as review_label
 from ..schedule.calendar import Calendar, Entry, load_calendar
 from ..schedule.ledger import DEFAULT_NAME, Ledger
-from ..schedule.status import MISSING, NOT_DUE, ChannelState, channel_states
-from ..schedule.work import WorkStatus
+from ..schedule.status import channel_states
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -40,6 +37,7 @@ from .report import (
     cut,
     fit,
     halted_line,
+    print_notes,
     print_table,
     progress_line,
     result_cells,
@@ -47,32 +45,37 @@ from .report import (
     totals_line,
     width,
 )
+from .standing import (
+    DONE,
+    MonthSpend,
+    States,
+    entries,
+    next_on,
+    print_status,
+    reading,
+    rows,
+    run_json,
+    status_json,
+    this_month,
+)
 
 # Like the command line itself, `calendar check` loads neither pydantic nor the SDK.
 if TYPE_CHECKING:
     from ..config import Settings
     from ..pipeline.results import ChannelResult
+    from ..pipeline.session import CachePolicy
     from ..schedule.runner import CalendarRun
-
-DONE, FAILED, PENDING, RUNNING = (
-    WorkStatus.DONE,
-    WorkStatus.FAILED,
-    WorkStatus.PENDING,
-    WorkStatus.RUNNING,
-)
-ERROR_CHARS = 48  # a failure's reason in the status table; --json has all of it
-
-States = list[tuple[Entry, list[ChannelState]]]
+    from ..voice.kit import VoiceKit
 
 
 def check(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
     due, later = calendar.due(today), calendar.later(today)
-    rows = "" if not calendar.problems else f"; {_rows(len(calendar.problems))} with problems"
+    bad = "" if not calendar.problems else f"; {rows(len(calendar.problems))} with problems"
     say(
-        f"{calendar.path}: {_entries(len(calendar.entries))} valid{rows}. "
-        f"{len(due)} due by {today.isoformat()}, {len(later)} later{_next(later)}."
+        f"{calendar.path}: {entries(len(calendar.entries))} valid{bad}. "
+        f"{len(due)} due by {today.isoformat()}, {len(later)} later{next_on(later)}."
     )
     return EXIT_FAILED if calendar.problems else EXIT_OK
 
@@ -80,11 +83,11 @@ def check(args: argparse.Namespace, sleep: Sleep) -> int:
 def run(args: argparse.Namespace, sleep: Sleep) -> int:
     calendar = _load(args)
     today = args.today or date.today()
-    settings = load_settings(
-        {"output_dir": args.out, "voice": args.voice, "language": args.language}
-    )
+    settings = _settings(args, max_cost=args.max_cost, voice=args.voice, language=args.language)
     setup_logging(args.verbose, settings)
     voice = load_voice(settings)  # for rows that name no kit; checked before any API call
+    if args.estimate:
+        return _estimate(args, calendar, today, settings, voice)
 
     from .. import channels as registry
     from ..pipeline.session import Session
@@ -92,7 +95,14 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root
 
     channels = registry.load(list(dict.fromkeys(c for e in calendar.entries for c in e.channels)))
-    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+    if args.batch and args.offline:  # the simulator's jobs are done at once: look often
+        settings = settings.model_copy(update={"batch_poll": min(settings.batch_poll, 0.2)})
+    # Resumed entries reuse every reply already paid for; --force asks the model afresh.
+    cache: CachePolicy = "off" if args.no_cache else "fresh" if args.force else "reuse"
+    with Session.open(
+        settings, channels, offline=args.offline, sleep=sleep, cache=cache
+    ) as session:
+        print_notes(session.notes)
         # Only once the key and the prompts are known to be good: a bad setup creates nothing.
         prepare_root(settings.output_dir)
         path = _ledger_path(args, settings)
@@ -100,29 +110,49 @@ def run(args: argparse.Namespace, sleep: Sleep) -> int:
             if not args.json:
                 mode = " (offline: simulated Gemini)" if args.offline else ""
                 print(f"Calendar {calendar.path} for {today.isoformat()}{mode}", file=sys.stderr)
-            outcome = run_calendar(
-                calendar,
-                session,
-                ledger,
-                today=today,
-                max_topics=args.max_topics,
-                force=args.force,
-                on_result=None if args.json else _progress(calendar),
-                sourcing=Sourcing(
-                    calendar.path.parent,
-                    outside_files=args.allow_outside_files,
-                    private_urls=args.allow_private_urls,
-                    skip_unreadable=args.skip_unreadable_sources,
-                    research=args.research,
-                ),
-                voice=voice,
+            on_result = None if args.json else _progress(calendar)
+            sourcing = Sourcing(
+                calendar.path.parent,
+                outside_files=args.allow_outside_files,
+                private_urls=args.allow_private_urls,
+                skip_unreadable=args.skip_unreadable_sources,
+                research=args.research,
             )
+            if args.batch:
+                from ..schedule.batch import run_batch
+
+                outcome = run_batch(
+                    calendar,
+                    session,
+                    ledger,
+                    today=today,
+                    force=args.force,
+                    on_result=on_result,
+                    on_progress=lambda line: None if args.json else _say_progress(line),
+                    sleep=sleep,
+                    sourcing=sourcing,
+                    voice=voice,
+                )
+            else:
+                outcome = run_calendar(
+                    calendar,
+                    session,
+                    ledger,
+                    today=today,
+                    max_topics=args.max_topics,
+                    force=args.force,
+                    on_result=on_result,
+                    sourcing=sourcing,
+                    voice=voice,
+                )
             states = channel_states(calendar, ledger, today, settings.output_dir)
+            spend = this_month(ledger, settings.monthly_budget)
     if args.json:
-        report = _status_json(calendar, states, ledger.path, today) | {"run": _run_json(outcome)}
+        status = status_json(calendar, states, ledger.path, today, spend)
+        report = status | {"run": run_json(outcome)}
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_run(outcome, states, calendar, ledger.path)
+        _print_run(outcome, states, calendar, ledger.path, spend)
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if outcome.ok and not calendar.problems else EXIT_FAILED
@@ -137,16 +167,67 @@ def status(args: argparse.Namespace, sleep: Sleep) -> int:
     if path.exists():
         with _ledger_errors(path), Ledger.open(path) as ledger:
             states = channel_states(calendar, ledger, today, settings.output_dir)
+            spend = this_month(ledger, settings.monthly_budget)
     else:
         states = channel_states(calendar, None, today, settings.output_dir)
+        spend = this_month(None, settings.monthly_budget)
     if args.json:
-        print(json.dumps(_status_json(calendar, states, path, today), indent=2, ensure_ascii=False))
+        report = status_json(calendar, states, path, today, spend)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_status(states, calendar, path, today)
+        print_status(states, calendar, path, today, spend)
     return EXIT_OK
 
 
-# --- shared ------------------------------------------------------------------------------------
+def _estimate(
+    args: argparse.Namespace,
+    calendar: Calendar,
+    today: date,
+    settings: Settings,
+    voice: VoiceKit | None,
+) -> int:
+    """What `calendar run` would cost today, from the ledger as it stands: no call, no claim."""
+    from .. import channels as registry
+    from ..pipeline.estimate import Estimator
+    from ..pipeline.plan import PLAN_FILE
+    from ..pipeline.results import Job
+    from ..schedule.runner import to_write
+    from .estimates import show
+
+    path = _ledger_path(args, settings)
+    names = list(dict.fromkeys(c for e in calendar.entries for c in e.channels))
+    estimator = Estimator(settings, registry.load(names), batch=args.batch)
+    with _ledger_errors(path), reading(path) as ledger:
+        work = ledger.work() if ledger else {}
+        since = ledger.now() if ledger and args.force else None
+        for entry in calendar.due(today):
+            wanted = to_write(
+                entry, ledger, work, settings.output_dir, simulated=args.offline, since=since
+            )
+            if not wanted:
+                continue
+            planned = (settings.output_dir / entry.directory / PLAN_FILE).is_file()
+            job = Job(
+                entry.topic,
+                entry.brief_text,
+                entry.audience or settings.audience,
+                entry.day,
+                voice=entry.kit or voice,
+                language=entry.language or settings.language,
+            )
+            estimator.topic(job, registry.load(wanted), plan=not planned)
+        spend = this_month(ledger, settings.monthly_budget)
+    notes = [spend.line() + "."]
+    if spend.budget is not None and spend.spent + estimator.result.total.cost[2] > spend.budget:
+        notes.append(
+            "At its most this run would pass the monthly budget: it stops before the call "
+            "that would, and the rest waits for the next month."
+        )
+    count = estimator.result.topics
+    title = f"Estimate for {calendar.path} on {today.isoformat()}: {entries(count)} to write"
+    if args.batch:
+        title += " with --batch"
+    return show(estimator, title, as_json=args.json, notes=notes)
 
 
 def _load(args: argparse.Namespace) -> Calendar:
@@ -187,8 +268,8 @@ def _calendar_path(args: argparse.Namespace) -> Path:
     return given[0]
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings({"output_dir": args.out})
+def _settings(args: argparse.Namespace, **flags: object) -> Settings:
+    return load_settings({"output_dir": args.out, **flags})
 
 
 def _ledger_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -218,6 +299,10 @@ def _progress(calendar: Calendar) -> Callable[[Entry, ChannelResult], None]:
     return show
 
 
+def _say_progress(line: str) -> None:
+    print(fit(f"  {line}", width(sys.stderr)), file=sys.stderr, flush=True)
+
+
 def _cut_label(entry: Entry, limit: int) -> str:
     """The entry's label in at most `limit` characters, cutting the topic, never the date."""
     label = clean(entry.label)
@@ -227,28 +312,18 @@ def _cut_label(entry: Entry, limit: int) -> str:
     return f'{day} "{cut(clean(entry.topic), max(limit - len(day) - 3, 4))}"'
 
 
-def _entries(n: int) -> str:
-    return f"{n} entr{'y' if n == 1 else 'ies'}"
-
-
-def _rows(n: int) -> str:
-    return f"{n} row{'' if n == 1 else 's'}"
-
-
-def _next(later: list[Entry]) -> str:
-    return f" (next on {later[0].day.isoformat()})" if later else ""
-
-
 # --- run summary -------------------------------------------------------------------------------
 
 
-def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger: Path) -> None:
+def _print_run(
+    outcome: CalendarRun, states: States, calendar: Calendar, ledger: Path, spend: MonthSpend
+) -> None:
     results = outcome.results
     if results:
-        rows: list[tuple[str, ...]] = [
-            ("entry", "channel", "result", "score", "attempts", "tokens", "time")
+        table: list[tuple[str, ...]] = [
+            ("entry", "channel", "result", "score", "attempts", "tokens", "cost", "time")
         ]
-        rows += [
+        table += [
             (
                 clean(e.label) if i == 0 or results[i - 1][0] != e else "",
                 r.channel,
@@ -257,8 +332,13 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
             for i, (e, r) in enumerate(results)
         ]
         print()
-        print_table(rows, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
+        print_table(table, left={0, 1, 2}, limit=width(sys.stdout), shrink=(0,))
         print("\n" + totals_line([r for _, r in results], outcome.seconds, outcome.usage))
+        if outcome.rounds:
+            say(
+                f"Batch API: {outcome.rounds} round{'s' if outcome.rounds != 1 else ''}, "
+                f"{outcome.jobs} job{'s' if outcome.jobs != 1 else ''}, at half the price."
+            )
     say(_standing(states, outcome.today, nothing_run=not results))
     for entry, r in results:
         if r.status == "failed":
@@ -270,7 +350,7 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
             say(f"- {label} {channel}: another run is writing it; left to that run.")
     if calendar.problems:
         say(
-            f"{_rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
+            f"{rows(len(calendar.problems))} of {calendar.path} skipped (see the messages "
             "above); fixed rows run next time."
         )
     for run in outcome.entries:
@@ -287,7 +367,13 @@ def _print_run(outcome: CalendarRun, states: States, calendar: Calendar, ledger:
     if outcome.halted is not None:
         say(halted_line(str(outcome.halted)))
     if outcome.interrupted:
-        say("Interrupted: finished channels are recorded; the next run does the rest.")
+        jobs = (
+            " (a batch job keeps running at Google; the next run collects it)"
+            if outcome.rounds
+            else ""
+        )
+        say(f"Interrupted: finished channels are recorded; the next run does the rest{jobs}.")
+    say(spend.line())
     print(f"Ledger: {shown(ledger)}")
 
 
@@ -298,132 +384,6 @@ def _standing(states: States, today: date, *, nothing_run: bool) -> str:
     later = [e for e, _ in states if e.day > today]
     head = "Nothing to write: " if nothing_run else ""
     return (
-        f"{head}{complete} of {_entries(len(due))} due by {today.isoformat()} complete; "
-        f"{len(later)} not yet due{_next(later)}."
+        f"{head}{complete} of {entries(len(due))} due by {today.isoformat()} complete; "
+        f"{len(later)} not yet due{next_on(later)}."
     )
-
-
-def _run_json(outcome: CalendarRun) -> dict[str, Any]:
-    return {
-        "id": outcome.owner.run_id,
-        "interrupted": outcome.interrupted,
-        "halted": str(outcome.halted) if outcome.halted else None,
-        "adopted": [
-            {"entry": run.entry.key, "channel": channel}
-            for run in outcome.entries
-            for channel in run.adopted
-        ],
-        "seconds": round(outcome.seconds, 3),
-        "usage": outcome.usage.as_dict(),
-        "results": [
-            {
-                "entry": entry.key,
-                "channel": r.channel,
-                "status": r.status,
-                "score": r.score,
-                "error": r.error,
-            }
-            for entry, r in outcome.results
-        ],
-        "held_by_another_run": [
-            {"entry": run.entry.key, "channel": channel}
-            for run in outcome.entries
-            for channel in run.held
-        ],
-    }
-
-
-# --- status ------------------------------------------------------------------------------------
-
-
-def _print_status(states: States, calendar: Calendar, ledger: Path, today: date) -> None:
-    rows: list[tuple[str, ...]] = [("date", "topic", "channel", "state", "score", "tokens")]
-    for entry, channels in states:
-        for i, state in enumerate(channels):
-            w = state.work
-            rows.append(
-                (
-                    entry.day.isoformat() if i == 0 else "",
-                    clean(entry.label.split(" ", 1)[1]) if i == 0 else "",
-                    state.channel,
-                    _state_label(state),
-                    f"{w.score:.2f}" if w and w.score is not None and state.state == DONE else "-",
-                    f"{w.total_tokens:,}" if w else "-",
-                )
-            )
-    print_table(rows, left={0, 1, 2, 3}, limit=width(sys.stdout), shrink=(1, 3))
-    counts = _entry_counts(states)
-    parts = [f"{n} {what}" for what, n in counts.items() if n]
-    tokens = sum(s.work.total_tokens for _, c in states for s in c if s.work)
-    print()
-    say(
-        f"{_entries(len(states))}: {', '.join(parts)}{_next(calendar.later(today))}; "
-        f"{tokens:,} tokens spent so far"
-    )
-    if calendar.problems:
-        say(f"{_rows(len(calendar.problems))} of {calendar.path} not valid (see above).")
-    print(f"Ledger: {shown(ledger)}" + ("" if ledger.exists() else " (no runs yet)"))
-
-
-def _state_label(state: ChannelState) -> str:
-    w = state.work
-    if state.state == DONE and w is not None:
-        label = "done" + (" (below bar)" if w.result == "below_bar" else "")
-        label += " (simulated)" if w.simulated else ""
-        return label + (
-            f", {review_label(state.review)}" if state.review not in (None, NEW) else ""
-        )
-    if state.state == MISSING:
-        return "missing: its file is gone; the next run writes it again"
-    if state.state == FAILED and w is not None:
-        error = w.error or "no reason recorded"
-        if len(error) > ERROR_CHARS:
-            error = error[: ERROR_CHARS - 3] + "..."
-        return f"failed: {error}"
-    if state.state == RUNNING and w is not None:
-        return f"running (pid {w.owner_pid} on {w.owner_host})"
-    if state.state == PENDING and w is not None and w.status == RUNNING:
-        return "pending (its run stopped)"
-    if state.state == PENDING and w is not None and w.result == "interrupted":
-        return "pending (interrupted)"
-    return "not yet due" if state.state == NOT_DUE else state.state
-
-
-def _entry_counts(states: States) -> dict[str, int]:
-    """How many entries are complete, failing, being written, to do and not yet due."""
-    counts = dict.fromkeys(
-        ("complete", "with a failed channel", "being written", "to do", "not yet due"), 0
-    )
-    for _, channels in states:
-        found = {c.state for c in channels}
-        if found == {DONE}:
-            counts["complete"] += 1
-        elif FAILED in found:
-            counts["with a failed channel"] += 1
-        elif RUNNING in found:
-            counts["being written"] += 1
-        elif found == {NOT_DUE}:
-            counts["not yet due"] += 1
-        else:
-            counts["to do"] += 1
-    return counts
-
-
-def _status_json(calendar: Calendar, states: States, ledger: Path, today: date) -> dict[str, Any]:
-    return {
-        "calendar": str(calendar.path),
-        "ledger": str(ledger),
-        "today": today.isoformat(),
-        "entries": [
-            {
-                "key": entry.key,
-                "line": entry.line,
-                "date": entry.day.isoformat(),
-                "topic": entry.topic,
-                "directory": entry.directory,
-                "channels": [s.as_dict() for s in channels],
-            }
-            for entry, channels in states
-        ],
-        "problems": [{"line": p.line, "message": p.message} for p in calendar.problems],
-    }

@@ -26,6 +26,7 @@ from .report import (
     clean,
     fit,
     halted_line,
+    print_notes,
     print_table,
     progress_line,
     result_cells,
@@ -35,12 +36,15 @@ from .report import (
 )
 
 if TYPE_CHECKING:
-    from ..pipeline.results import ChannelResult, TopicResult
+    from ..channels.base import Channel
+    from ..config import Settings
+    from ..pipeline.results import ChannelResult, Job, TopicResult
+    from ..pipeline.session import CachePolicy
 
 #: The flags a retry command repeats, so the retry writes what the first run was asked for.
 _REPEATED = (
     *("brief", "audience", "model", "judge_model", "max_revisions"),
-    *("cta_url", "voice", "language"),
+    *("cta_url", "voice", "language", "max_cost"),
 )
 
 
@@ -66,6 +70,7 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
             "cta_url": args.cta_url,
             "voice": args.voice,
             "language": args.language,
+            "max_cost": args.max_cost,
         }
     )
     setup_logging(args.verbose, settings)
@@ -77,7 +82,15 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     from ..storage import prepare_root, sweep
 
     day = _earlier_run(args.into, topic) if args.into else date.today()
-    with Session.open(settings, channels, offline=args.offline, sleep=sleep) as session:
+    if args.estimate:
+        job = Job(topic, brief, settings.audience, day, voice=voice, language=settings.language)
+        return _estimate(args, settings, channels, job)
+    # A new run asks the model afresh; a resumed one (--into) reuses every reply it paid for.
+    cache: CachePolicy = "off" if args.no_cache else "reuse" if args.cache or args.into else "fresh"
+    with Session.open(
+        settings, channels, offline=args.offline, sleep=sleep, cache=cache
+    ) as session:
+        print_notes(session.notes)
         # Before any API call, and before anything is created: a source that cannot be read
         # stops the run here (unless the user said to go on without it).
         sources, unreadable = load_sources(
@@ -127,6 +140,32 @@ def generate(args: argparse.Namespace, sleep: Sleep) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _estimate(
+    args: argparse.Namespace, settings: Settings, channels: list[Channel], job: Job
+) -> int:
+    """What this run would cost, worked out without calling the model."""
+    from dataclasses import replace
+
+    from ..pipeline.estimate import Estimator
+    from ..pipeline.plan import PLAN_FILE
+    from ..sources import load_sources
+    from .estimates import show
+
+    sources, _ = load_sources(args.source, skip_unreadable=True)
+    estimator = Estimator(settings, channels, batch=False)
+    planned = args.into is not None and (args.into / PLAN_FILE).is_file()
+    estimator.topic(replace(job, sources=tuple(sources)), channels, plan=not planned)
+    names = ", ".join(c.name for c in channels)
+    notes = []
+    if settings.max_cost is not None and estimator.result.total.cost[2] > settings.max_cost:
+        notes.append(
+            f"At its most it would pass --max-cost {settings.max_cost:g}: the run stops "
+            "before the call that would cross it."
+        )
+    title = f'Estimate for "{clean(job.topic)}": {names}'
+    return show(estimator, title, as_json=args.json, notes=notes)
+
+
 def _earlier_run(path: Path, topic: str) -> date:
     """The date of the earlier run of `topic` in `path`, which --into writes into."""
     from ..storage import RunDir
@@ -153,14 +192,14 @@ def _print_progress(result: ChannelResult, run_dir: Path) -> None:
 def _print_summary(result: TopicResult, args: argparse.Namespace) -> None:
     results = list(result.results.values())
     rows: list[tuple[str, ...]] = [
-        ("channel", "result", "score", "attempts", "tokens", "time", "warnings", "file")
+        ("channel", "result", "score", "attempts", "tokens", "cost", "time", "warnings", "file")
     ]
     rows += [
         (r.channel, *result_cells(r), str(len(r.warnings)) if r.file else "-", r.file or "-")
         for r in results
     ]
     print()
-    print_table(rows, left={0, 1, 7})
+    print_table(rows, left={0, 1, 8})
     print("\n" + totals_line(results, result.seconds, result.usage))
     print(_saved_line(result))
     # What the rules still say about each saved piece (warnings never block): the count and

@@ -105,6 +105,17 @@ def _add_generate(commands: Any) -> None:
     gen.add_argument(
         "--sequential", action="store_true", help="one channel at a time (for comparison)"
     )
+    _add_costs(gen)
+    replies = gen.add_mutually_exclusive_group()
+    replies.add_argument(
+        "--cache",
+        action="store_true",
+        help="reuse replies an earlier run already paid for, from the response cache (a run "
+        "with --into always does)",
+    )
+    replies.add_argument(
+        "--no-cache", action="store_true", help="neither reuse nor keep replies (OUT/.cache)"
+    )
     gen.add_argument(
         "--json",
         action="store_true",
@@ -223,7 +234,21 @@ def _add_calendar(commands: Any) -> None:
         "CONTENT_GEN_RPM and CONTENT_GEN_MAX_CONCURRENCY cap requests across all of them",
     )
     run.add_argument(
-        "--force", action="store_true", help="rewrite due channels even if they are done"
+        "--force",
+        action="store_true",
+        help="rewrite due channels even if they are done, asking the model afresh",
+    )
+    run.add_argument(
+        "--batch",
+        action="store_true",
+        help="send each round of the quality loop for all due entries as one Gemini Batch API "
+        "job: half the price, results within 24 hours (usually minutes)",
+    )
+    _add_costs(run)
+    run.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither reuse nor keep replies: a resumed entry pays again for what it had",
     )
     run.add_argument(
         "--allow-private-urls",
@@ -314,6 +339,20 @@ def _add_review(commands: Any) -> None:
         help="send pieces back to the built-in simulated Gemini (no key, no network)",
     )
     review.set_defaults(handler="review:review")
+
+
+def _add_costs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-cost",
+        metavar="USD",
+        help="stop before any call that could take this run past USD dollars (finished work "
+        "is kept; CONTENT_GEN_MAX_COST)",
+    )
+    parser.add_argument(
+        "--estimate",
+        action="store_true",
+        help="print the expected calls and cost, and how they were worked out; call nothing",
+    )
 
 
 def _add_export(commands: Any) -> None:

@@ -14,6 +14,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from ..llm.prices import money
+
 if TYPE_CHECKING:
     from ..llm.seam import Usage
     from ..pipeline.results import ChannelResult
@@ -68,6 +70,12 @@ def say(text: str, stream: TextIO | None = None) -> None:
     print(text, file=stream)
 
 
+def print_notes(notes: Sequence[str]) -> None:
+    """Warnings about the run's settings (a model with no price), before it starts."""
+    for note in notes:
+        print(f"content-gen: note: {note}", file=sys.stderr)
+
+
 def halted_line(message: str) -> str:
     """The one line that says why the whole run stopped and what to do."""
     return f"Stopped: {message}."
@@ -90,12 +98,13 @@ def fit(line: str, limit: int | None) -> str:
 
 
 def result_cells(r: ChannelResult) -> tuple[str, ...]:
-    """A finished channel's summary cells: result, score, attempts, tokens, time."""
+    """A finished channel's summary cells: result, score, attempts, tokens, cost, time."""
     return (
         STATUS[r.status],
         f"{r.score:.2f}" if r.score is not None else "-",
         str(len(r.attempts)),
         f"{r.usage.total_tokens:,}",
+        money(r.usage.cost),
         f"{r.seconds:.1f}s",
     )
 
@@ -143,16 +152,25 @@ def print_table(
 
 def totals_line(results: Sequence[ChannelResult], seconds: float, usage: Usage) -> str:
     """How the channels ended and what the run cost (`usage`: the plans' calls included),
-    e.g. '3 passed, 0 below the bar, 0 failed; 9 API calls, 8,711 tokens, 1.3s'."""
+    e.g. '3 passed, 0 below the bar, 0 failed; 9 API calls, 8,711 tokens, $0.0123, 1.3s'."""
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUS}
     calls, tokens = usage.calls, usage.total_tokens
+    hits = f" (+{usage.cache_hits} from the cache)" if usage.cache_hits else ""
     return (
         f"{counts['passed']} passed, {counts['below_bar']} below the bar, "
         f"{counts['failed']} failed"
         + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
         + (f", {counts['stopped']} stopped" if counts["stopped"] else "")
-        + f"; {calls} API calls, {tokens:,} tokens, {seconds:.1f}s"
+        + f"; {calls} API calls{hits}, {tokens:,} tokens, {cost_text(usage)}, {seconds:.1f}s"
     )
+
+
+def cost_text(usage: Usage) -> str:
+    """'$0.0123', or what is known when some model has no price: never a made-up zero."""
+    if usage.unpriced:
+        known = f" beyond {money(usage.cost_usd)}" if usage.cost_usd else ""
+        return f"cost unknown{known} ({plural(usage.unpriced, 'call')} with no price)"
+    return money(usage.cost_usd)
 
 
 def warnings_note(result: ChannelResult) -> str | None:

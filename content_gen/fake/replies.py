@@ -101,6 +101,18 @@ def quota_body(model: str, quota_id: str, retry_delay: float | None) -> dict[str
     )
 
 
+def not_found(model: str, version: str) -> dict[str, Any]:
+    """The real API's words for a model or version it does not serve: the fix may be the
+    version, not the model."""
+    return error_body(
+        404,
+        f"models/{model} is not found for API version {version}, or is not supported for "
+        "generateContent. Call ListModels to see the list of available models and their "
+        "supported methods.",
+        "NOT_FOUND",
+    )
+
+
 def bad_key_body() -> dict[str, Any]:
     """A rejected key: 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID."""
     return error_body(

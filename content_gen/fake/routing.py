@@ -15,12 +15,14 @@ from typing import Any
 #: The judge's schemas: without a voice kit, and with one (voice_match added).
 JUDGEMENTS = ("Judgement", "VoiceJudgement")
 PLAN = "Plan"
+#: A revision asked for as edits: the channel schema's name with this after it.
+EDITS = "Edits"
 
 
 @dataclass(frozen=True)
 class Route:
     channel: str
-    step: str  # "draft", "revise" or "judge"
+    step: str  # "plan", "draft", "revise" (whole or as edits) or "judge"
     attempt: int
 
 
@@ -39,8 +41,9 @@ class Router:
             channel = _judged_channel(prompt)
             with self._lock:
                 return Route(channel, "judge", self._attempts.get((channel, topic), 1))
-        channel = _channel_by_schema(title)
-        revising = _carries_draft(schema, prompt)
+        edits = title.endswith(EDITS)
+        channel = _channel_by_schema(title.removesuffix(EDITS) if edits else title)
+        revising = edits or _carries_draft(schema, prompt)
         with self._lock:
             key = (channel, topic)
             attempt = self._attempts.get(key, 0) + 1 if revising else 1

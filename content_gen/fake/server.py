@@ -18,8 +18,8 @@ Run it on its own with `python -m content_gen.fake --port 8765`.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 import re
 import threading
 import time
@@ -28,12 +28,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..llm.gemini import API_VERSION
-from . import planning, prose, prose_de, replies
+from . import planning, replies
+from .answers import compose, searches
+from .batch import Batches
 from .faults import Fault
 from .replies import FAIL, PASS, error_body
-from .routing import Router
+from .routing import Route, Router
 from .wire import Wire
 
 
@@ -51,6 +54,8 @@ class Seen:
     has_key: bool
     #: The request's header names (never their values: one of them carries the key).
     header_names: tuple[str, ...] = ()
+    #: The batch job it came in, if it came in one.
+    batch: str | None = None
 
 
 @dataclass
@@ -93,12 +98,14 @@ class FakeGemini:
         self.language = language
         self.requests: list[Seen] = []
         self._clock = clock
-        self._random = random.Random(seed)
+        self.seed = seed
         self._script = _Script()
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._accepted: deque[float] = deque()
         self._router = Router()
+        #: The Batch API's jobs, and how the next ones behave.
+        self.batches = Batches(self)
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -193,7 +200,7 @@ class FakeGemini:
             return float(self.latency.get(channel, 0.0))
         return float(self.latency)
 
-    def _judge_scores(self, channel: str, attempt: int) -> Mapping[str, int]:
+    def _judge_scores(self, channel: str, attempt: int, topic: str = "") -> Mapping[str, int]:
         with self._lock:
             queue = self._script.scores.get(channel)
             if queue:
@@ -201,13 +208,42 @@ class FakeGemini:
             first = attempt == 1
             if first and channel in self.judge_fail_first:
                 return FAIL
-            if first and self.judge_fail_rate and self._random.random() < self.judge_fail_rate:
+            if first and self.judge_fail_rate and self._draw(channel, topic) < self.judge_fail_rate:
                 return FAIL
         return PASS
+
+    def _draw(self, channel: str, topic: str) -> float:
+        """The same number in [0, 1) for the same piece, whatever order the requests come in:
+        runs compared with each other (rewrite and edits, online and batch) see one judge."""
+        digest = hashlib.sha256(f"{self.seed}|{channel}|{topic}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
 
     def _log(self, seen: Seen) -> None:
         with self._lock:
             self.requests.append(seen)
+
+    def _log_batch(
+        self, route: Route, model: str, prompt: str, fault: Fault | None, job: str
+    ) -> None:
+        self._log(
+            Seen(
+                route.channel,
+                route.step,
+                route.attempt,
+                model,
+                _outcome(fault),
+                self._clock(),
+                prompt,
+                has_key=True,
+                batch=job,
+            )
+        )
+
+    def cache_usage(self, usage: Any) -> None:
+        """Report `cached_tokens` of a reply's prompt as served from the API's cache."""
+        if self.cached_tokens and isinstance(usage, dict):
+            prompt = usage.get("promptTokenCount", 0)
+            usage["cachedContentTokenCount"] = min(self.cached_tokens, prompt)
 
 
 class _Handler(Wire):
@@ -220,19 +256,38 @@ class _Handler(Wire):
     def _send_json(
         self, status: int, data: dict[str, Any], headers: Mapping[str, str] | None = None
     ) -> None:
-        usage = data.get("usageMetadata")
-        if self.fake.cached_tokens and isinstance(usage, dict):
-            prompt = usage.get("promptTokenCount", 0)
-            usage["cachedContentTokenCount"] = min(self.fake.cached_tokens, prompt)
+        self.fake.cache_usage(data.get("usageMetadata"))
         super()._send_json(status, data, headers)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read fake.requests
         pass
 
+    def do_GET(self) -> None:
+        self._batch("GET", {})
+
+    def do_DELETE(self) -> None:
+        self._batch("DELETE", {})
+
+    def _batch(self, method: str, body: dict[str, Any]) -> None:
+        """The Batch API's endpoints (batch.py), behind the same version and key checks."""
+        path, _, query = self.path.partition("?")
+        version = path.split("/")[1] if path.count("/") >= 2 else ""
+        key = self.headers.get("x-goog-api-key")
+        if not key or (self.fake.valid_keys is not None and key not in self.fake.valid_keys):
+            self._send_json(400, replies.bad_key_body())
+        elif version != API_VERSION:
+            self._send_json(404, replies.not_found("batches", version))
+        else:
+            status, reply = self.fake.batches.handle(method, path, dict(parse_qsl(query)), body)
+            self._send_json(status, reply)
+
     def do_POST(self) -> None:
         fake = self.fake
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if ":batchGenerateContent" in self.path or ":cancel" in self.path:
+            self._batch("POST", json.loads(raw or b"{}"))
+            return
         match = re.search(r"^/([^/]+)/models/([^/:]+):generateContent$", self.path.split("?")[0])
         if match is None:
             self._send_json(404, error_body(404, f"no such method: {self.path}", "NOT_FOUND"))
@@ -271,18 +326,8 @@ class _Handler(Wire):
             self._send_json(400, replies.bad_key_body())
             return
         if version != API_VERSION or model in fake.missing_models:
-            # The real API's words: the fix may be the version, not the model.
             log("404")
-            self._send_json(
-                404,
-                error_body(
-                    404,
-                    f"models/{model} is not found for API version {version}, or is not "
-                    "supported for generateContent. Call ListModels to see the list of "
-                    "available models and their supported methods.",
-                    "NOT_FOUND",
-                ),
-            )
+            self._send_json(404, replies.not_found(model, version))
             return
         wait = fake._over_quota()
         if wait is not None:
@@ -295,7 +340,7 @@ class _Handler(Wire):
             time.sleep(delay)
         fault = fake._next_fault(route.channel, route.step)
         log(_outcome(fault))
-        answer = self._answer(body, route.channel, route.step, route.attempt, prompt, topic)
+        answer = compose(fake, body, route, prompt, topic)
         if fault is None:
             grounded = route.step == "plan" and searches(body)
             self._send_reply(
@@ -303,32 +348,6 @@ class _Handler(Wire):
             )
         else:
             self._send_fault(fault, answer, prompt)
-
-    def _answer(
-        self, body: dict[str, Any], channel: str, step: str, attempt: int, prompt: str, topic: str
-    ) -> dict[str, Any]:
-        schema = replies.schema_of(body)
-        if step == "judge":
-            return replies.judgement(self.fake._judge_scores(channel, attempt), schema)
-        language = self.fake.language or replies.language(prompt)
-        if step == "plan":
-            return planning.plan(prompt, topic or "the topic", searches(body), language)
-        writers = prose_de.WRITERS if language == "de" else prose.WRITERS
-        writer = writers.get(channel)
-        if writer is not None:
-            draft = writer(
-                topic or "the topic", replies.field(prompt, "Postal address"), step == "revise"
-            )
-            return planning.follow(draft, prompt, language)
-        return replies.from_schema(schema, topic or "the topic")
-
-
-def searches(body: dict[str, Any]) -> bool:
-    """Whether the request lets the model search the web (the Google Search tool)."""
-    return any(
-        isinstance(tool, dict) and ("googleSearch" in tool or "google_search" in tool)
-        for tool in body.get("tools") or []
-    )
 
 
 def _outcome(fault: Fault | None) -> str:

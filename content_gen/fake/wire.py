@@ -23,6 +23,25 @@ _STATUS_NAMES = {
 }
 
 
+#: Faults that change what a reply says, not how it arrives: a batch job's replies can carry them.
+CONTENT = ("reply", "misquote", "invent", "off_schema")
+
+
+def altered(fault: Fault, answer: dict[str, Any]) -> dict[str, Any]:
+    """The reply's data as a content fault changes it."""
+    if fault.kind == "reply":
+        return dict(fault.data or {})
+    if fault.kind == "off_schema":
+        return {"unexpected": "shape"}
+    if fault.kind == "misquote":
+        claims = [dict(c) for c in answer.get("claims", [])]
+        if claims:  # the model "remembers" its source a little better than it was
+            claims[0]["quote"] = claims[0]["quote"].rstrip(".") + ", and doubled revenue."
+        return answer | {"claims": claims}
+    field = max((k for k, v in answer.items() if isinstance(v, str)), key=lambda k: len(answer[k]))
+    return answer | {field: answer[field] + "\n\nIn our survey, 73% of teams agreed."}
+
+
 class Wire(BaseHTTPRequestHandler):
     """Sending: the request handler's half that knows the API's formats, not the fake's state."""
 
@@ -73,17 +92,8 @@ class Wire(BaseHTTPRequestHandler):
             self._send_json(400, replies.bad_key_body())
         elif fault.kind == "drip":
             self._drip(replies.response(json.dumps(answer), prompt, "STOP", self.model), fault)
-        elif fault.kind == "misquote":
-            claims = [dict(c) for c in answer.get("claims", [])]
-            if claims:  # the model "remembers" its source a little better than it was
-                claims[0]["quote"] = claims[0]["quote"].rstrip(".") + ", and doubled revenue."
-            self._send_reply(answer | {"claims": claims}, prompt)
-        elif fault.kind == "invent":
-            field = max(
-                (k for k, v in answer.items() if isinstance(v, str)), key=lambda k: len(answer[k])
-            )
-            invented = answer[field] + "\n\nIn our survey, 73% of teams agreed."
-            self._send_reply(answer | {field: invented}, prompt)
+        elif fault.kind in CONTENT:
+            self._send_reply(altered(fault, answer), prompt)
         elif fault.kind == "finish":
             self._send_json(
                 200,
@@ -127,10 +137,6 @@ class Wire(BaseHTTPRequestHandler):
             self._send_reply({}, prompt, "MAX_TOKENS", full[: len(full) // 2])
         elif fault.kind == "malformed":
             self._send_reply({}, prompt, text="Sure! Here is your content: not JSON")
-        elif fault.kind == "reply":
-            self._send_reply(dict(fault.data or {}), prompt)
-        elif fault.kind == "off_schema":
-            self._send_reply({"unexpected": "shape"}, prompt)
         elif fault.kind == "not_json":
             self._send_raw(200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
         else:

@@ -10,17 +10,79 @@ message (a 404 may say the API version is wrong, not the model), with the key bl
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import LLMError, PermanentAPIError, RunHalted, TransientAPIError
+from ..errors import LLMError, PermanentAPIError, ReplyError, RunHalted, TransientAPIError
 from .seam import LLMRequest
 
+if TYPE_CHECKING:
+    from ..config import Settings
+
 _TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+#: Refusals (429) in a row, across every channel, after which the run stops instead of queueing
+#: more requests a storm would refuse too.
+BREAKER = 12
 _DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 MODELS_URL = "https://ai.google.dev/gemini-api/docs/models"
+
+
+class Classifier:
+    """Whatever the SDK or its HTTP stack raised, as one of ours; and a breaker that stops the
+    run after a storm of 429s, counted across every channel."""
+
+    def __init__(self, settings: Settings, redact: Callable[[str], str]) -> None:
+        self._settings = settings
+        self._redact = redact
+        self._refused = 0  # 429s in a row
+        self._lock = threading.Lock()
+
+    def classify(self, exc: Exception, request: LLMRequest) -> LLMError:
+        from google.genai import errors as genai_errors
+
+        if isinstance(exc, genai_errors.APIError):
+            error = classify_api_error(
+                exc, request, max_wait=self._settings.max_wait, redact=self._redact
+            )
+            return self._refusal(error.reason == "rate_limited") or error
+        name = type(exc).__name__
+        module = type(exc).__module__.split(".")[0]
+        if module in {"httpx", "httpx2", "httpcore"}:
+            if "Timeout" in name:
+                return TransientAPIError(
+                    f"no complete reply within {self._settings.request_timeout:g}s "
+                    "(CONTENT_GEN_REQUEST_TIMEOUT)",
+                    reason="timeout",
+                )
+            return TransientAPIError(
+                f"connection problem ({name}): {self._redact(str(exc)) or 'connection dropped'}",
+                reason="network",
+            )
+        if isinstance(exc, ValueError) and "JSON" in type(exc).__name__ + str(exc):
+            return ReplyError(
+                "the API answered with something that is not JSON", reason="invalid_reply"
+            )
+        raise exc
+
+    def answered(self) -> None:
+        """A reply came back: the run of refusals, if there was one, is over."""
+        self._refusal(False)
+
+    def _refusal(self, refused: bool) -> RunHalted | None:
+        """Count 429s in a row; past the breaker, the run stops rather than queue more."""
+        with self._lock:
+            self._refused = self._refused + 1 if refused else 0
+            tripped = self._refused >= BREAKER
+        if not tripped:
+            return None
+        return RunHalted(
+            f"the API refused {BREAKER} requests in a row (429 RESOURCE_EXHAUSTED); the quota "
+            "is spent for now. Finished work is kept; run again later, or lower CONTENT_GEN_RPM",
+            reason="rate_limited",
+        )
 
 
 def classify_api_error(

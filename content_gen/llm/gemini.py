@@ -15,6 +15,7 @@ them), and the fake Gemini refuses the other version so that a change is noticed
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import math
 import random
@@ -28,18 +29,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from ..errors import (
-    Interrupted,
-    LLMError,
-    ReplyError,
-    RunHalted,
-    TransientAPIError,
-    UsageError,
-)
+from ..errors import Interrupted, LLMError, ReplyError, UsageError
 from ..redact import redactor
-from . import replies
-from .api_errors import classify_api_error
+from . import replies, steps
+from .api_errors import Classifier
+from .budget import Budget, Reservation, prompt_tokens_at_most
+from .cache import Entry, ResponseCache, request_key
 from .limiter import Limiter
+from .prices import Pricer, load_prices
 from .seam import CallRecord, Citation, LLMReply, LLMRequest, Usage
 
 if TYPE_CHECKING:
@@ -51,9 +48,6 @@ API_VERSION = "v1beta"
 #: Where requests go unless GOOGLE_GEMINI_BASE_URL says otherwise. Always passed to the SDK, so
 #: that it never reads the variable itself (it would take one the tool ignores, such as spaces).
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/"
-#: Refusals (429) in a row, across every channel, after which the run stops instead of queueing
-#: more requests a storm would refuse too.
-BREAKER = 12
 
 
 @dataclass
@@ -65,6 +59,7 @@ class _Try:
     tries: int = 0
     model_version: str | None = None
     citations: tuple[Citation, ...] = ()
+    text: str = ""  # the validated reply, as the cache files it
 
 
 class GeminiLLM:
@@ -81,6 +76,10 @@ class GeminiLLM:
         jitter: Callable[[], float] = random.random,
         api_key: str | None = None,
         base_url: str | None = None,
+        pricer: Pricer | None = None,
+        budget: Budget | None = None,
+        cache: ResponseCache | None = None,
+        endpoint: str | None = None,
     ) -> None:
         self._settings = settings
         self._api_key = api_key or (
@@ -100,17 +99,53 @@ class GeminiLLM:
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._schemas: dict[type[BaseModel], dict[str, Any]] = {}
-        self._refused = 0  # 429s in a row, across every channel
-        self._refused_lock = threading.Lock()
         self.redact = redactor(self._api_key)
+        self.errors = Classifier(settings, self.redact)
+        self.pricer = pricer or Pricer(load_prices(settings.prices_file))
+        self.budget = budget or Budget()
+        self.cache = cache
+        #: Where replies come from, for the cache key: a reply from the simulator is not one
+        #: from Google.
+        self.endpoint = endpoint or self._base_url
 
     def connect(self) -> None:
         """Do the once-per-process work now rather than in the first request: see `_sdk`."""
         self._sdk()
 
+    def close(self) -> None:
+        """Let go of the client's connections (a session ends); a later call opens new ones."""
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def client(self) -> Any:
+        """The shared `genai.Client` (the Batch API goes through it too)."""
+        return self._sdk()[0]
+
     # -- the seam ---------------------------------------------------------------------------
 
     def generate(self, request: LLMRequest) -> LLMReply:
+        key = request_key(self.describe(request))
+        if self.cache is not None:
+            entry = self.cache.get(key)
+            hit = entry.reply(request) if entry is not None else None
+            if hit is not None:
+                log.info(
+                    "%s attempt %d: from the response cache (no request, no cost)",
+                    request.step,
+                    request.attempt,
+                    extra={"channel": request.log_tag or request.channel},
+                )
+                return hit
         state = _Try()
         started = self._clock()
         retrying = Retrying(
@@ -126,7 +161,48 @@ class GeminiLLM:
         except LLMError as exc:
             exc.record = self._record(request, state, started)
             raise
-        return LLMReply(value, self._record(request, state, started), state.citations)
+        record = self._record(request, state, started)
+        if self.cache is not None:
+            entry = Entry(state.text, record.usage, state.model_version, state.citations)
+            self.cache.put(key, entry)
+        return LLMReply(value, record, state.citations)
+
+    def describe(self, request: LLMRequest) -> dict[str, Any]:
+        """Everything that shapes the reply to `request` (never the key): its cache key."""
+        return {
+            "model": request.model,
+            "prompt": request.prompt,
+            "schema": self._schema_of(request.schema),
+            "thinking": self._settings.thinking(request.step).config,
+            "max_output_tokens": steps.max_output_tokens(request.step),
+            "search": request.search,
+            "api_version": API_VERSION,
+            "endpoint": self.endpoint,
+        }
+
+    def config(self, request: LLMRequest) -> Any:
+        """The request's GenerateContentConfig: its schema, thinking, output limit and tools."""
+        _, types = self._sdk()
+        thinking = self._settings.thinking(request.step).config
+        return types.GenerateContentConfig(
+            response_mime_type="application/json",
+            response_schema=self._schema(request.schema),
+            tools=[types.Tool(google_search=types.GoogleSearch())] if request.search else None,
+            max_output_tokens=steps.max_output_tokens(request.step),
+            thinking_config=types.ThinkingConfig(**thinking) if thinking else None,
+        )
+
+    def worst_case(self, request: LLMRequest, *, batch: bool = False) -> float:
+        """The most `request` can cost: what a cap reserves before it is sent."""
+        schema = json.dumps(self._schema_of(request.schema))
+        prompt = prompt_tokens_at_most(request.prompt, schema)
+        output = steps.max_output_tokens(request.step)
+        return self.pricer.worst_case(request.model, prompt, output, batch=batch) or 0.0
+
+    def reserve(self, request: LLMRequest, *, batch: bool = False) -> Reservation:
+        """Hold `request`'s worst case against the run's caps, or raise BudgetSpent."""
+        what = f"{request.log_tag or request.channel} {request.step}"
+        return self.budget.reserve(self.worst_case(request, batch=batch), what)
 
     def _record(self, request: LLMRequest, state: _Try, started: float) -> CallRecord:
         return CallRecord(
@@ -142,12 +218,34 @@ class GeminiLLM:
     # -- one request ------------------------------------------------------------------------
 
     def _try_once(self, request: LLMRequest, state: _Try) -> BaseModel:
-        client, types = self._sdk()
-        config = types.GenerateContentConfig(
-            response_mime_type="application/json",
-            response_schema=self._schema(request.schema),
-            tools=[types.Tool(google_search=types.GoogleSearch())] if request.search else None,
-        )
+        client, _ = self._sdk()
+        config = self.config(request)
+        reservation = self.reserve(request)
+        try:
+            response, sent, waited = self._send(client, request, config, state)
+        except BaseException:
+            self.budget.release(reservation)
+            raise
+        self.errors.answered()
+        usage = self.pricer.charge(request.model, replies.usage(response))
+        self.budget.settle(reservation, usage)
+        state.usage += usage
+        state.model_version = replies.model_version(response) or state.model_version
+        try:
+            value = replies.validate(response, request.schema)
+        except ReplyError as error:
+            state.problems.append(error.reason)
+            self._log_try(request, state.tries, error.reason, sent, waited)
+            raise
+        self._log_try(request, state.tries, "ok", sent, waited)
+        state.citations = replies.citations(response)
+        state.text = value.model_dump_json()
+        return value
+
+    def _send(
+        self, client: Any, request: LLMRequest, config: Any, state: _Try
+    ) -> tuple[Any, float, float]:
+        """One request, in a limiter slot: the response, when it was sent, how long it queued."""
         with self._limiter.slot() as waited:
             state.tries += 1
             state.usage += Usage(calls=1)  # a request sent, whether or not a reply comes back
@@ -159,25 +257,14 @@ class GeminiLLM:
                     model=request.model, contents=request.prompt, config=config
                 )
             except Exception as exc:
-                error = self._classify(exc, request)
+                error = self.errors.classify(exc, request)
                 state.problems.append(error.reason)
                 self._log_try(request, state.tries, error.reason, sent, waited)
                 raise error from None
             finally:
                 if request.meter is not None:
                     request.meter.answered()
-        self._refusal(False)
-        state.usage += replies.usage(response)
-        state.model_version = replies.model_version(response) or state.model_version
-        try:
-            value = replies.validate(response, request.schema)
-        except ReplyError as error:
-            state.problems.append(error.reason)
-            self._log_try(request, state.tries, error.reason, sent, waited)
-            raise
-        self._log_try(request, state.tries, "ok", sent, waited)
-        state.citations = replies.citations(response)
-        return value
+        return response, sent, waited
 
     def _sdk(self) -> tuple[Any, Any]:
         with self._client_lock:
@@ -213,53 +300,13 @@ class GeminiLLM:
         the other workers wait for the GIL, bench/results.md); given the dict, it sends the
         same request body. It edits the dict in place, so every request gets its own copy.
         """
+        return copy.deepcopy(self._schema_of(model))
+
+    def _schema_of(self, model: type[BaseModel]) -> dict[str, Any]:
         schema = self._schemas.get(model)
         if schema is None:
             schema = self._schemas[model] = model.model_json_schema()
-        return copy.deepcopy(schema)
-
-    # -- errors -----------------------------------------------------------------------------
-
-    def _classify(self, exc: Exception, request: LLMRequest) -> LLMError:
-        """Map whatever the SDK or its HTTP stack raised onto our hierarchy."""
-        from google.genai import errors as genai_errors
-
-        if isinstance(exc, genai_errors.APIError):
-            error = classify_api_error(
-                exc, request, max_wait=self._settings.max_wait, redact=self.redact
-            )
-            return self._refusal(error.reason == "rate_limited") or error
-        name = type(exc).__name__
-        module = type(exc).__module__.split(".")[0]
-        if module in {"httpx", "httpx2", "httpcore"}:
-            if "Timeout" in name:
-                return TransientAPIError(
-                    f"no complete reply within {self._settings.request_timeout:g}s "
-                    "(CONTENT_GEN_REQUEST_TIMEOUT)",
-                    reason="timeout",
-                )
-            return TransientAPIError(
-                f"connection problem ({name}): {self.redact(str(exc)) or 'connection dropped'}",
-                reason="network",
-            )
-        if isinstance(exc, ValueError) and "JSON" in type(exc).__name__ + str(exc):
-            return ReplyError(
-                "the API answered with something that is not JSON", reason="invalid_reply"
-            )
-        raise exc
-
-    def _refusal(self, refused: bool) -> RunHalted | None:
-        """Count 429s in a row; past the breaker, the run stops rather than queue more."""
-        with self._refused_lock:
-            self._refused = self._refused + 1 if refused else 0
-            tripped = self._refused >= BREAKER
-        if not tripped:
-            return None
-        return RunHalted(
-            f"the API refused {BREAKER} requests in a row (429 RESOURCE_EXHAUSTED); the quota "
-            "is spent for now. Finished work is kept; run again later, or lower CONTENT_GEN_RPM",
-            reason="rate_limited",
-        )
+        return schema
 
     # -- waiting ----------------------------------------------------------------------------
 

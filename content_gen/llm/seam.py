@@ -8,7 +8,7 @@ failed call's cost is still counted.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Usage:
-    """Requests sent and tokens billed. Counts add up: `a + b` is both together."""
+    """Requests sent, tokens billed and what they cost. Counts add up: `a + b` is both together.
+
+    A reply from a model the price table does not know adds to `unpriced`, not to the dollars:
+    its cost is unknown, and so is any sum it is part of (`cost` is None), never zero.
+    """
 
     calls: int = 0
     prompt_tokens: int = 0  # includes the cached ones
@@ -25,12 +29,30 @@ class Usage:
     total_tokens: int = 0
     cached_tokens: int = 0  # of prompt_tokens, served from the API's cache (billed less)
     thought_tokens: int = 0  # of output_tokens, spent thinking
+    cost_usd: float = 0.0  # of the priced replies
+    unpriced: int = 0  # replies whose model has no price
+    cache_hits: int = 0  # replies served from the response cache: no request, no cost
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+    @property
+    def cost(self) -> float | None:
+        """US dollars, or None when some reply's price is unknown."""
+        return None if self.unpriced else self.cost_usd
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = asdict(self)
+        data["cost_usd"] = None if self.unpriced else round(self.cost_usd, 6)
+        data["unpriced_calls"] = data.pop("unpriced")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Usage:
+        """The usage `as_dict` wrote (run.json, a cache entry); what it lacks counts as none."""
+        known = {**data, "unpriced": data.get("unpriced_calls")}
+        counts = {f.name: int(known.get(f.name) or 0) for f in fields(cls) if f.name != "cost_usd"}
+        return cls(**counts, cost_usd=float(data.get("cost_usd") or 0.0))
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,10 @@ class CallRecord:
     problems: tuple[str, ...] = ()
     #: The model version the API says answered (it may route a name to another model).
     model_version: str | None = None
+    #: Served from the response cache: no request was sent, nothing was paid.
+    cached: bool = False
+    #: Answered through the Batch API (at its price), in this job.
+    batch_job: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +123,9 @@ class CallRecord:
             "tries": self.tries,
             "seconds": round(self.seconds, 3),
             "tokens": self.usage.as_dict(),
+            "cost_usd": self.usage.as_dict()["cost_usd"],
+            "cached": self.cached,
+            "batch_job": self.batch_job,
             "problems": list(self.problems),
         }
 

@@ -48,6 +48,9 @@ def run_topic(
     record.extra_usage = extra_usage or Usage()
     record.specs = {c.name: c for c in channels}
     tallies = {channel.name: Tally() for channel in channels}
+    # Before any channel: a run killed from here on leaves a run.json that says what it was,
+    # so `generate --into` can resume it from the replies it paid for.
+    record.write(record.manifest(interrupted=False, done=False))
 
     def collected(channel: Channel, run: ChannelRun) -> None:
         result = record.add(run)

@@ -136,19 +136,9 @@ def make_plan(job: Job, channels: list[str], rt: Runtime, run_dir: RunDir) -> To
     reused = _saved(run_dir, job)
     if reused is not None:
         return reused
-    variables = {
-        "topic": job.topic,
-        "brief": job.brief.strip() or "(none)",
-        "audience": job.audience,
-        "today": job.day.isoformat(),
-        "sources": _sources_text(job.sources) or "(none)",
-        "channels": ", ".join(channels),
-        "language": label(job.language),
-        "voice_guide": guide_text(job.voice),
-    }
     request = LLMRequest(
         rt.model,
-        rt.prompts.render("plan.md", variables),
+        rt.prompts.render("plan.md", plan_variables(job, channels)),
         Plan,
         "plan",
         "plan",
@@ -164,6 +154,20 @@ def make_plan(job: Job, channels: list[str], rt: Runtime, run_dir: RunDir) -> To
     plan = verify(reply.value, [*job.sources, *research], job.brief, (reply.record,), research)
     run_dir.write(PLAN_FILE, json.dumps(_saved_form(plan, job), indent=2, ensure_ascii=False))
     return plan
+
+
+def plan_variables(job: Job, channels: list[str]) -> dict[str, object]:
+    """What plan.md is filled in with."""
+    return {
+        "topic": job.topic,
+        "brief": job.brief.strip() or "(none)",
+        "audience": job.audience,
+        "today": job.day.isoformat(),
+        "sources": _sources_text(job.sources) or "(none)",
+        "channels": ", ".join(channels),
+        "language": label(job.language),
+        "voice_guide": guide_text(job.voice),
+    }
 
 
 def verify(

@@ -99,6 +99,8 @@ class Attempt:
     #: The draft as its file would hold it: the review page diffs each attempt against the
     #: last, and `content-gen learn` compares an edit with it.
     text: str | None = None
+    #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
+    revision: dict[str, object] | None = None
 
     @property
     def blocked(self) -> bool:
@@ -116,6 +118,7 @@ class Attempt:
         return {
             "number": self.number,
             "kind": "draft" if self.number == 1 else "revision",
+            "revision": self.revision,
             "rules": [v.as_dict() for v in self.violations],
             "blocked": self.blocked,
             "judge": judgement_dict(self.judgement),

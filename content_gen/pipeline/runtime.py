@@ -50,6 +50,8 @@ class Runtime:
     clock: Callable[[], float] = time.monotonic
     simulated: bool = False
     redact: Redact = field(default_factory=redactor)
+    #: How revisions come back: "edits", "rewrite" or "auto" (edits for longer pieces).
+    revise: str = "auto"
     #: One per stop flag, made with it: whoever halts the run sets that flag.
     halt: Halt = field(init=False, repr=False)
 
@@ -80,4 +82,5 @@ class Runtime:
             clock=clock,
             simulated=simulated,
             redact=redactor(*settings.secrets()),
+            revise=settings.revise,
         )

@@ -11,35 +11,49 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import Interrupted, LLMError, RunHalted, UsageError
+from ..errors import Deferred, Interrupted, LLMError, RunHalted, UsageError
+from ..llm.budget import Budget, Cap
+from ..llm.cache import DIRECTORY as CACHE_DIRECTORY
+from ..llm.cache import ResponseCache
+from ..llm.prices import Pricer, load_prices
 from ..llm.seam import CallRecord, Usage
+from ..llm.steps import STEP_SETTINGS
 from ..prompts import PromptLibrary
 from ..storage import RunDir
 from .orchestrator import run_topic
 from .plan import PLAN_VARIABLES, make_plan
-from .results import ChannelResult, Job, TopicResult
+from .results import INTERRUPTED_MESSAGE, ChannelResult, Job, TopicResult
 from .runtime import Runtime
 from .worker import check_prompts
 
 if TYPE_CHECKING:
     from ..channels.base import Channel
     from ..config import Settings
+    from ..llm.gemini import GeminiLLM
     from ..llm.limiter import Limiter
     from ..llm.seam import LLM
 
 # Per-call latency of the offline simulator: enough to show the channels overlapping.
 OFFLINE_LATENCY = {"linkedin": 0.25, "newsletter": 0.3, "blog": 0.2}
 OFFLINE_KEY = "offline-simulator"
+#: Whether a run takes replies from the response cache: resumed work does ("reuse"), a new
+#: run asks afresh and files what it gets ("fresh"), --no-cache neither reads nor files ("off").
+CachePolicy = Literal["reuse", "fresh", "off"]
 
 
 @dataclass(frozen=True)
 class Session:
     settings: Settings
     runtime: Runtime
+    pricer: Pricer = field(default_factory=lambda: Pricer(load_prices()))
+    budget: Budget = field(default_factory=Budget)
+    cache: ResponseCache | None = None
+    #: Warnings about the settings, for the user: models without a price, clamped thinking.
+    notes: tuple[str, ...] = ()
 
     @classmethod
     @contextmanager
@@ -51,13 +65,31 @@ class Session:
         offline: bool = False,
         sleep: Callable[[float], object] | None = None,
         llm: LLM | None = None,
+        cache: CachePolicy = "fresh",
     ) -> Iterator[Session]:
-        """Check the prompts and the key, then build the shared pieces. No request is made."""
+        """Check the prompts, the key and the prices, then build the shared pieces. No request
+        is made."""
         prompts = PromptLibrary.for_settings(settings.prompts_dir)
         check_prompts(list(channels), prompts)
         prompts.check("plan.md", PLAN_VARIABLES)
+        pricer = Pricer(load_prices(settings.prices_file))
+        notes = costs_notes(settings, pricer)
         stop = threading.Event()
+        budget = Budget(stop=stop)
+        if settings.max_cost is not None:
+            require_prices(settings, pricer, "--max-cost")
+            budget.add(run_cap(settings.max_cost))
+        responses = (
+            None
+            if cache == "off"
+            else ResponseCache(
+                settings.output_dir / CACHE_DIRECTORY,
+                settings.cache_max_mb * 1_000_000,
+                read=cache == "reuse",
+            )
+        )
         fake = None
+        built: GeminiLLM | None = None
         try:
             if llm is None:
                 if offline:
@@ -68,15 +100,26 @@ class Session:
                     fake = FakeGemini(
                         latency=OFFLINE_LATENCY, judge_fail_first=("newsletter",)
                     ).start()
-                llm = gemini_client(
-                    settings, stop, sleep=sleep, fake_url=fake.url if fake else None
+                llm = built = gemini_client(
+                    settings,
+                    stop,
+                    sleep=sleep,
+                    fake_url=fake.url if fake else None,
+                    pricer=pricer,
+                    budget=budget,
+                    cache=responses,
                 )
             runtime = Runtime.build(settings, llm, stop=stop, simulated=offline, prompts=prompts)
-            yield cls(settings, runtime)
+            yield cls(settings, runtime, pricer, budget, responses, notes)
         finally:
             stop.set()
+            if built is not None:
+                built.close()  # its connections: a client someone else passed in is theirs
             if fake is not None:
                 fake.stop()
+
+    def require_prices(self, cap: str) -> None:
+        require_prices(self.settings, self.pricer, cap)
 
     def run(
         self,
@@ -137,19 +180,52 @@ class Session:
         """
         try:
             plan = make_plan(job, [c.label for c in channels], self.runtime, run_dir)
-        except Interrupted:
-            # Stopped (Ctrl-C, or another entry halted the run): the channels see it too.
-            return job, {"error": "interrupted before the plan was made"}, Usage()
         except LLMError as exc:
             if isinstance(exc, RunHalted):
                 self.runtime.halt.trip(exc)
             usage = exc.record.usage if isinstance(exc.record, CallRecord) else Usage()
             message = self.runtime.redact(str(exc))
             return job, {"error": message, "error_kind": exc.reason}, usage
+        except Deferred:
+            raise  # a batch run: the channels wait for the plan, and its caller knows
+        except Interrupted:
+            # Stopped (Ctrl-C, or another entry halted the run) before the plan came back: the
+            # channels see the stop flag and end as interrupted, not as failed.
+            return job, {"error": INTERRUPTED_MESSAGE, "error_kind": "interrupted"}, Usage()
         except OSError as exc:  # plan.json could not be written: the plan still holds
             raise UsageError(f"cannot write {run_dir.path}/plan.json: {exc.strerror}") from None
         usage = sum((c.usage for c in plan.calls), Usage())
         return replace(job, plan=plan), plan.record(), usage
+
+
+def models_used(settings: Settings) -> dict[str, str]:
+    return {"CONTENT_GEN_MODEL": settings.model, "CONTENT_GEN_JUDGE_MODEL": settings.judge_model}
+
+
+def require_prices(settings: Settings, pricer: Pricer, cap: str) -> None:
+    """A cap needs every model's price: one whose price is unknown could spend anything."""
+    for setting, model in models_used(settings).items():
+        if pricer.table.lookup(model) is None:
+            raise UsageError(
+                f"{cap} needs the price of {model} ({setting}), which {pricer.table.origin} "
+                "does not have: add it to a file named by CONTENT_GEN_PRICES_FILE"
+            )
+
+
+def costs_notes(settings: Settings, pricer: Pricer) -> tuple[str, ...]:
+    """What the user should know before the run about its prices and thinking."""
+    notes = pricer.table.notes(models_used(settings))
+    notes += [t.note for step in STEP_SETTINGS if (t := settings.thinking(step)).note]
+    return tuple(dict.fromkeys(notes))
+
+
+def run_cap(dollars: float) -> Cap:
+    return Cap(
+        f"--max-cost {dollars:g}",
+        dollars,
+        advice="finished work is kept; run again with a higher --max-cost to finish the rest "
+        "(replies already paid for are reused)",
+    )
 
 
 def gemini_client(
@@ -161,7 +237,10 @@ def gemini_client(
     fake_url: str | None = None,
     limiter: Limiter | None = None,
     clock: Callable[[], float] | None = None,
-) -> LLM:
+    pricer: Pricer | None = None,
+    budget: Budget | None = None,
+    cache: ResponseCache | None = None,
+) -> GeminiLLM:
     """The Gemini client with the session's limiter; `fake_url` points it at the simulator."""
     from ..llm.gemini import GeminiLLM
     from ..llm.limiter import Limiter, RateLimit
@@ -178,5 +257,9 @@ def gemini_client(
         sleep=sleep,
         api_key=OFFLINE_KEY if fake_url else None,
         base_url=fake_url,
+        pricer=pricer,
+        budget=budget,
+        cache=cache,
+        endpoint=OFFLINE_KEY if fake_url else None,
         **options,
     )

@@ -35,6 +35,8 @@ class Progress:
     passed: bool = False
     calls: list[CallRecord] = field(default_factory=list)
     text: str | None = None
+    #: How a revision came back: as edits or rewritten, and why edits fell back, if they did.
+    revision: dict[str, object] | None = None
 
     def freeze(self, seconds: float, extra: tuple[CallRecord, ...] = ()) -> Attempt:
         return Attempt(
@@ -47,6 +49,7 @@ class Progress:
             (*self.calls, *extra),
             seconds,
             self.text,
+            self.revision,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..channels.base import Channel, ChannelContext, mark_simulated
@@ -18,6 +19,8 @@ from ..quality.judge import Judgement, VoiceJudgement, feedback, mean_score
 from ..quality.language import label as language_label
 from ..quality.rules import blocking
 from ..voice.kit import guide_text, samples_text, words_text
+from .edits import TEMPLATE as EDITS_TEMPLATE
+from .edits import revise
 from .results import Attempt, ChannelResult, Job
 from .runtime import Runtime
 from .tally import Progress, Tally
@@ -187,27 +190,27 @@ def _make(
     fixes: Sequence[str] | None = None,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
-    variables = _variables(channel, job, rt)
+    variables = prompt_variables(channel, job, rt)
     if best is None or best.draft is None:
         prompt = rt.prompts.render(channel.prompt("writer"), variables)
         step = "draft"
     else:
         if fixes is None:
             fixes = rt.bar.fixes(best.judgement) if best.judgement else []
-        prompt = rt.prompts.render(
-            channel.prompt("reviser"),
-            variables
-            | {
-                "draft": best.draft.model_dump_json(indent=2),
-                "feedback": feedback(best.violations, fixes),
-            },
-        )
+        revising = variables | {
+            "draft": best.draft.model_dump_json(indent=2),
+            "feedback": feedback(best.violations, fixes),
+        }
+        prompt = rt.prompts.render(channel.prompt("reviser"), revising)
         step = "revise"
     number = progress.number
     request = LLMRequest(
         rt.model, prompt, channel.schema, channel.name, step, number, log_tag=tag, meter=meter
     )
-    draft = _call(rt, progress, request)
+    if step == "revise" and best is not None and best.draft is not None:
+        draft = revise(rt, request, best.draft, revising, partial(_call, rt, progress), progress)
+    else:
+        draft = _call(rt, progress, request)
     progress.draft = draft
     piece = progress.text = channel.render(draft, ctx)
     # Located in the file as it would be saved, so run.json's lines are the file's lines.
@@ -243,7 +246,7 @@ def voice_matched(channel: Channel, job: Job) -> bool:
 def judge_prompt(channel: Channel, job: Job, rt: Runtime, piece: str) -> str:
     """What the judge is asked about `piece`: judge.md with the channel's criteria, and the
     voice-match criterion when there is a kit to match."""
-    variables = _variables(channel, job, rt)
+    variables = prompt_variables(channel, job, rt)
     matched = voice_matched(channel, job)
     return rt.prompts.render(
         "judge.md",
@@ -269,7 +272,8 @@ def _call(rt: Runtime, progress: Progress, request: LLMRequest) -> Any:
     return reply.value
 
 
-def _variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
+def prompt_variables(channel: Channel, job: Job, rt: Runtime) -> dict[str, object]:
+    """What a channel's templates are filled in with, for `job`."""
     ctx = rt.context
     voice = {
         "channel": channel.label,
@@ -318,5 +322,7 @@ def check_prompts(channels: list[Channel], prompts: PromptLibrary) -> None:
         prompts.check(channel.prompt("reviser"), REVISER_VARIABLES)
         prompts.check(channel.prompt("criteria"), WRITER_VARIABLES)
     prompts.check("judge.md", JUDGE_VARIABLES)
+    if prompts.has(EDITS_TEMPLATE):
+        prompts.check(EDITS_TEMPLATE, (*REVISER_VARIABLES, "fields"))
     prompts.check("voice.md", VOICE_VARIABLES)
     prompts.check("voice_match.md", VOICE_VARIABLES)

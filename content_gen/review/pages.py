@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import channels as registry
 from ..channels.base import ChannelContext, mark_simulated
 from ..errors import UsageError
+from ..llm.prices import money
 from ..quality.rules import in_order
 from ..storage import json_object
 from .state import label, review_of
@@ -58,6 +59,8 @@ class AttemptRow:
     rules: list[dict[str, Any]]
     tokens: int
     calls: int
+    #: "$0.0012", "unknown" (a model with no price), "" (a run from before costs were kept).
+    cost: str
     seconds: float
     note: str | None
     judge_error: str | None
@@ -109,6 +112,7 @@ def _attempt_row(attempt: dict[str, Any], before: dict[str, Any] | None, best: A
         rules=[r for r in attempt.get("rules") or [] if isinstance(r, dict)],
         tokens=int(tokens.get("total_tokens") or 0),
         calls=int(tokens.get("calls") or 0),
+        cost=money(tokens["cost_usd"]) if "cost_usd" in tokens else "",
         seconds=float(attempt.get("seconds") or 0.0),
         note=attempt.get("note"),
         judge_error=attempt.get("judge_error"),

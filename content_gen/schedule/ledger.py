@@ -113,7 +113,7 @@ class Ledger:
 
     def _prepare(self) -> None:
         self._use_wal()
-        with self._write() as db:
+        with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             app = db.execute("PRAGMA application_id").fetchone()[0]
             if version == 0:
@@ -153,7 +153,7 @@ class Ledger:
                 self._sleep(WAL_RETRY_SECONDS)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; the lock is taken before anything is read."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -165,6 +165,13 @@ class Ledger:
             self._conn.execute("COMMIT")
 
     # -- reading ----------------------------------------------------------------------------
+
+    def read(self, query: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(query, args).fetchall()
+
+    def now_utc(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     def work(self, entry_key: str | None = None) -> dict[tuple[str, str], Work]:
         """Every row (or one entry's), by (entry key, channel)."""
@@ -183,7 +190,7 @@ class Ledger:
         return {(e.entry_key, e.channel, e.destination): e for e in found}
 
     def now(self) -> str:
-        return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="milliseconds")
+        return self.now_utc().isoformat(timespec="milliseconds")
 
     def held(self, work: Work | None) -> bool:
         """Whether a live run is writing this channel now."""
@@ -236,7 +243,7 @@ class Ledger:
     ) -> list[str]:
         """Claim the channels of `entry` that are wanted and free; returns the claimed ones."""
         claimed = []
-        with self._write() as db:
+        with self.transaction() as db:
             now = self.now()
             for channel in channels:
                 row = db.execute(
@@ -287,14 +294,15 @@ class Ledger:
         Only the current owner may: if this run's lease ran out and another run took the
         channel over, that run's record is the one that counts.
         """
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 """
                 UPDATE work SET
                     status = ?, result = ?, simulated = ?, attempts = ?, score = ?,
                     file = coalesce(?, file), calls = calls + ?,
                     prompt_tokens = prompt_tokens + ?, output_tokens = output_tokens + ?,
-                    total_tokens = total_tokens + ?, error = ?, error_kind = ?, review = ?,
+                    total_tokens = total_tokens + ?, cost_usd = cost_usd + ?,
+                    unpriced_calls = unpriced_calls + ?, error = ?, error_kind = ?, review = ?,
                     owner_run = NULL, owner_pid = NULL, owner_host = NULL, lease_until = NULL,
                     finished_at = ?
                 WHERE entry_key = ? AND channel = ? AND owner_run = ?
@@ -310,6 +318,8 @@ class Ledger:
                     outcome.prompt_tokens,
                     outcome.output_tokens,
                     outcome.total_tokens,
+                    outcome.cost_usd,
+                    outcome.unpriced_calls,
                     outcome.error,
                     outcome.error_kind,
                     outcome.review,
@@ -323,7 +333,7 @@ class Ledger:
     def set_review(self, entry_key: str, channel: str, review: str | None) -> bool:
         """Record a person's review of a done piece (the review page, after run.json); returns
         whether the ledger has that entry x channel."""
-        with self._write() as db:
+        with self.transaction() as db:
             return (
                 db.execute(
                     "UPDATE work SET review = ? WHERE entry_key = ? AND channel = ?",
@@ -335,7 +345,7 @@ class Ledger:
     def record_export(self, export: Export) -> None:
         """Where a piece went, or is going (see Export): one row per entry x channel x
         destination, replaced by each change."""
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO exports (entry_key, channel, destination, state, "
                 "targets, sha256, remote_id, error, tries, updated_at, ledger_id) "
@@ -345,7 +355,7 @@ class Ledger:
 
     def release(self, owner: Owner, reason: str) -> int:
         """Give back every claim `owner` still holds (an interrupted run); returns how many."""
-        with self._write() as db:
+        with self.transaction() as db:
             return db.execute(
                 """
                 UPDATE work SET status = 'pending', result = 'interrupted', error = ?,
@@ -358,11 +368,12 @@ class Ledger:
 
     def add_usage(self, entry: Entry, channel: str, usage: Usage) -> None:
         """Add calls and tokens paid for an entry as a whole (its plan) to one of its rows."""
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 """
                 UPDATE work SET calls = calls + ?, prompt_tokens = prompt_tokens + ?,
-                    output_tokens = output_tokens + ?, total_tokens = total_tokens + ?
+                    output_tokens = output_tokens + ?, total_tokens = total_tokens + ?,
+                    cost_usd = cost_usd + ?, unpriced_calls = unpriced_calls + ?
                 WHERE entry_key = ? AND channel = ?
                 """,
                 (
@@ -370,6 +381,8 @@ class Ledger:
                     usage.prompt_tokens,
                     usage.output_tokens,
                     usage.total_tokens,
+                    usage.cost_usd,
+                    usage.unpriced,
                     entry.key,
                     channel,
                 ),
@@ -377,7 +390,7 @@ class Ledger:
 
     def renew(self, owner: Owner) -> None:
         """Extend the lease on every claim `owner` holds: it is still working on them."""
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE work SET lease_until = ? WHERE owner_run = ? AND status = 'running'",
                 (self._clock() + self.lease, owner.run_id),

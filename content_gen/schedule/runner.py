@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import channels as registry
 from ..errors import RunHalted
+from ..llm.budget import BudgetSpent, spent_message
 from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
 from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
@@ -29,6 +30,7 @@ from ..storage import RunDir, json_object, remove_orphans
 from ..voice.kit import VoiceKit
 from .calendar import Calendar, Entry
 from .ledger import Ledger
+from .spending import BUDGET_SETTING, Spending
 from .work import Outcome, Owner, Work, WorkStatus
 
 log = logging.getLogger("content_gen.scheduler")
@@ -57,6 +59,9 @@ class CalendarRun:
     seconds: float = 0.0
     #: What stopped the whole run (a spent daily quota, a rejected key), if anything did.
     halted: RunHalted | None = None
+    #: With --batch: the rounds of the quality loop, and the jobs they took.
+    rounds: int = 0
+    jobs: int = 0
 
     @property
     def results(self) -> list[tuple[Entry, ChannelResult]]:
@@ -99,9 +104,7 @@ def run_calendar(
     Ctrl-C, after giving back the claims this run still holds).
 
     `voice` is the kit of entries whose row names none (--voice, CONTENT_GEN_VOICE)."""
-    rt = session.runtime
-    started = rt.clock()
-    runner = _Runner(
+    runner = Runner(
         session,
         ledger,
         force=force,
@@ -109,53 +112,14 @@ def run_calendar(
         sourcing=sourcing or Sourcing(calendar.path.parent),
         voice=voice,
     )
-    due = calendar.due(today)
-    out_root = session.settings.output_dir
-    for entry in due:
-        remove_orphans(out_root / entry.directory)  # a killed run's half-written files
-    work = ledger.work()
-    todo = [e for e in due if runner.wanted(e, work)]
-    run = CalendarRun(today, runner.owner)
-    if not todo:
-        return run
-
-    def crashed(entry: Entry, exc: Exception) -> EntryRun:
-        log.debug("entry crashed", exc_info=exc)
-        return EntryRun(entry, {n: ChannelResult.failed(n, exc, rt.redact) for n in entry.channels})
-
-    done: dict[str, EntryRun] = {}
-
-    def finished(entry: Entry, outcome: EntryRun) -> None:
-        if entry.key in done:  # taken up again: one record of the entry, with all it did
-            earlier = done[entry.key]
-            outcome.results = earlier.results | outcome.results
-            outcome.adopted = earlier.adopted + outcome.adopted
-            outcome.unrecorded = earlier.unrecorded | outcome.unrecorded
-            run.entries.remove(earlier)
-        done[entry.key] = outcome
-        run.entries.append(outcome)
-
+    run, due, todo = runner.start(calendar, today)
     with ledger.heartbeat(runner.owner):
-        while todo and not run.interrupted and not rt.stop.is_set():
-            run.interrupted = fan_out(
-                todo,
-                runner.run_entry,
-                workers=min(max_topics, len(todo)),
-                stop=rt.stop,
-                on_done=finished,
-                on_crash=crashed,
-                name="entry",
-            )
+        while todo and not run.interrupted and not session.runtime.stop.is_set():
+            run.interrupted = runner.each(run, todo, runner.run_entry, max_topics)
             # Claims another run held when this one looked may have lost their owner since
             # (killed, kill -9): take them over now rather than leave them for tomorrow.
             todo = runner.orphaned(due, ledger.work())
-    run.halted = rt.halt.error
-    if run.interrupted or run.halted is not None:
-        # Claims still held go back to pending: the next run does them.
-        ledger.release(runner.owner, str(run.halted) if run.halted else INTERRUPTED_MESSAGE)
-    run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
-    run.seconds = rt.clock() - started
-    return run
+    return runner.end(run)
 
 
 @dataclass(frozen=True)
@@ -183,7 +147,7 @@ class Sourcing:
         return tuple(sources)
 
 
-class _Runner:
+class Runner:
     """What every entry of one run shares."""
 
     def __init__(
@@ -206,18 +170,87 @@ class _Runner:
         # forced run overlapping this one does not redo this run's work again.
         self.redo_before = ledger.now() if force else None
         self.on_result = on_result
+        self.started = session.runtime.clock()
+        self._done: dict[str, EntryRun] = {}
+
+    def start(
+        self, calendar: Calendar, today: date
+    ) -> tuple[CalendarRun, list[Entry], list[Entry]]:
+        """The run, its due entries and those with work left; none if the month is spent."""
+        session = self.session
+        run = CalendarRun(today, self.owner)
+        spending = Spending(self.ledger, self.owner)
+        session.budget.on_spend = spending.record
+        budget = session.settings.monthly_budget
+        if budget is not None:
+            session.require_prices(BUDGET_SETTING)
+            cap = spending.cap(budget)
+            if cap.spent_before >= cap.limit:
+                run.halted = BudgetSpent(spent_message(cap))
+                return run, [], []
+            session.budget.add(cap)
+        due = calendar.due(today)
+        out_root = session.settings.output_dir
+        for entry in due:
+            remove_orphans(out_root / entry.directory)  # a killed run's half-written files
+        work = self.ledger.work()
+        return run, due, [e for e in due if self.wanted(e, work)]
+
+    def each(
+        self,
+        run: CalendarRun,
+        entries: list[Entry],
+        task: Callable[[Entry], EntryRun],
+        workers: int,
+    ) -> bool:
+        """`task` for every entry, `workers` at once, each outcome merged into `run`; True if
+        interrupted."""
+        redact = self.session.runtime.redact
+
+        def crashed(entry: Entry, exc: Exception) -> EntryRun:
+            log.debug("entry crashed", exc_info=exc)
+            return EntryRun(
+                entry, {n: ChannelResult.failed(n, exc, redact) for n in entry.channels}
+            )
+
+        def finished(entry: Entry, outcome: EntryRun) -> None:
+            if entry.key in self._done:  # taken up again: one record of the entry, with all it did
+                earlier = self._done[entry.key]
+                outcome.results = earlier.results | outcome.results
+                outcome.adopted = earlier.adopted + outcome.adopted
+                outcome.unrecorded = earlier.unrecorded | outcome.unrecorded
+                outcome.plan_usage = earlier.plan_usage + outcome.plan_usage
+                run.entries.remove(earlier)
+            self._done[entry.key] = outcome
+            run.entries.append(outcome)
+
+        return fan_out(
+            entries,
+            task,
+            workers=min(workers, len(entries)),
+            stop=self.session.runtime.stop,
+            on_done=finished,
+            on_crash=crashed,
+            name="entry",
+        )
+
+    def end(self, run: CalendarRun) -> CalendarRun:
+        rt = self.session.runtime
+        run.halted = run.halted or rt.halt.error
+        if run.interrupted or run.halted is not None:
+            # Claims still held go back to pending: the next run does them.
+            reason = str(run.halted) if run.halted else INTERRUPTED_MESSAGE
+            self.ledger.release(self.owner, reason)
+        run.entries.sort(key=lambda e: (e.entry.day, e.entry.line))
+        run.seconds = rt.clock() - self.started
+        return run
 
     def wanted(self, entry: Entry, work: Mapping[tuple[str, str], Work]) -> bool:
-        on_disk = self._on_disk(entry)
-        return any(
-            self.ledger.wanted(
-                work.get((entry.key, c)),
-                simulated=self.simulated,
-                redo_before=self.redo_before,
-                on_disk=on_disk.__contains__,
-                kept=lambda channel: kept(on_disk.get(channel)),
+        out_root = self.session.settings.output_dir
+        return bool(
+            to_write(
+                entry, self.ledger, work, out_root, simulated=self.simulated, since=self.redo_before
             )
-            for c in entry.channels
         )
 
     def orphaned(self, entries: list[Entry], work: Mapping[tuple[str, str], Work]) -> list[Entry]:
@@ -235,19 +268,7 @@ class _Runner:
         ]
 
     def _on_disk(self, entry: Entry) -> dict[str, dict[str, Any]]:
-        """The entry's channels whose pieces are saved in its run directory, by run.json.
-
-        A real run rewrites what the simulator wrote, except the pieces a person approved or
-        edited on the review page: those are theirs.
-        """
-        run_dir = RunDir(self.session.settings.output_dir / entry.directory)
-        manifest = run_dir.read_manifest()
-        if manifest is None:
-            return {}
-        saved = {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
-        if manifest.get("simulated") and not self.simulated:
-            return {c: r for c, r in saved.items() if kept(r)}
-        return saved
+        return on_disk(entry, self.session.settings.output_dir, simulated=self.simulated)
 
     def run_entry(self, entry: Entry) -> EntryRun:
         outcome = EntryRun(entry)
@@ -349,9 +370,50 @@ class _Runner:
             outcome.unrecorded[channel] = str(exc)
 
 
+def on_disk(entry: Entry, out_root: Path, *, simulated: bool) -> dict[str, dict[str, Any]]:
+    """The entry's channels whose pieces are saved in its run directory, by run.json.
+
+    A real run rewrites what the simulator wrote, except the pieces a person approved or
+    edited on the review page: those are theirs.
+    """
+    run_dir = RunDir(out_root / entry.directory)
+    manifest = run_dir.read_manifest()
+    if manifest is None:
+        return {}
+    saved = {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
+    if manifest.get("simulated") and not simulated:
+        return {c: r for c, r in saved.items() if kept(r)}
+    return saved
+
+
+def to_write(
+    entry: Entry,
+    ledger: Ledger | None,
+    work: Mapping[tuple[str, str], Work],
+    out_root: Path,
+    *,
+    simulated: bool,
+    since: str | None = None,
+) -> list[str]:
+    """The entry's channels a run would write: not done (or done before `since`, --force)."""
+    if ledger is None:
+        return list(entry.channels)
+    saved = on_disk(entry, out_root, simulated=simulated)
+    return [
+        c
+        for c in entry.channels
+        if ledger.wanted(
+            work.get((entry.key, c)),
+            simulated=simulated,
+            redo_before=since,
+            on_disk=saved.__contains__,
+            kept=lambda channel: kept(saved.get(channel)),
+        )
+    ]
+
+
 def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
     """A piece found saved on disk, as the ledger records it: done, with what it cost."""
-    usage = json_object(record.get("usage"))
     path = session.settings.output_dir / entry.directory / str(record["file"])
     review = state_of(record)
     return Outcome(
@@ -360,12 +422,21 @@ def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
         attempts=len(record.get("attempts") or []),
         score=record.get("score"),
         file=str(path.resolve()),
-        calls=int(usage.get("calls", 0)),
-        prompt_tokens=int(usage.get("prompt_tokens", 0)),
-        output_tokens=int(usage.get("output_tokens", 0)),
-        total_tokens=int(usage.get("total_tokens", 0)),
         review=None if review == NEW else review,
+        **_paid(Usage.from_dict(json_object(record.get("usage")))),
     )
+
+
+def _paid(usage: Usage) -> dict[str, Any]:
+    """The ledger's columns for what a try paid."""
+    return {
+        "calls": usage.calls,
+        "prompt_tokens": usage.prompt_tokens,
+        "output_tokens": usage.output_tokens,
+        "total_tokens": usage.total_tokens,
+        "cost_usd": usage.cost_usd,
+        "unpriced_calls": usage.unpriced,
+    }
 
 
 def _outcome(result: ChannelResult, file: str | None) -> Outcome:
@@ -375,17 +446,13 @@ def _outcome(result: ChannelResult, file: str | None) -> Outcome:
         status = WorkStatus.PENDING  # not this channel's fault: the next run simply does it
     else:
         status = WorkStatus.FAILED
-    usage = result.usage
     return Outcome(
         status=status,
         result=result.status,
         attempts=len(result.attempts),
         score=result.score,
         file=file,
-        calls=usage.calls,
-        prompt_tokens=usage.prompt_tokens,
-        output_tokens=usage.output_tokens,
-        total_tokens=usage.total_tokens,
         error=result.error,
         error_kind=result.error_kind,
+        **_paid(result.usage),
     )

@@ -75,6 +75,30 @@ CREATE TABLE exports (
     PRIMARY KEY (entry_key, channel, destination)
 )
 """
+_SPEND = """
+CREATE TABLE spend (
+    at        TEXT NOT NULL,
+    month     TEXT NOT NULL,
+    run_id    TEXT,
+    usd       REAL NOT NULL,
+    calls     INTEGER NOT NULL,
+    unpriced  INTEGER NOT NULL DEFAULT 0
+)
+"""
+_JOBS = """
+CREATE TABLE batch_jobs (
+    display_name TEXT PRIMARY KEY,
+    name         TEXT,
+    run_id       TEXT NOT NULL,
+    round        INTEGER NOT NULL,
+    model        TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    requests     TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    open         INTEGER NOT NULL DEFAULT 1
+)
+"""
 
 
 def _exports(db: sqlite3.Connection) -> None:
@@ -85,8 +109,20 @@ def _exports(db: sqlite3.Connection) -> None:
     db.execute(_EXPORTS)
 
 
+def _costs(db: sqlite3.Connection) -> None:
+    """5: what work cost (`work.cost_usd`, and `unpriced_calls` of a model with no price);
+    every call's spending as it is paid (`spend`: a month's total survives a run killed before
+    it records its channels); the Batch API jobs runs wait for (`batch_jobs`: a rerun picks a
+    job up instead of paying for it again). What earlier rows cost is unknown: $0."""
+    db.execute("ALTER TABLE work ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE work ADD COLUMN unpriced_calls INTEGER NOT NULL DEFAULT 0")
+    db.execute(_SPEND)
+    db.execute("CREATE INDEX spend_month ON spend (month)")
+    db.execute(_JOBS)
+
+
 #: STEPS[n] takes a ledger from version n + 1 to n + 2.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _exports]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_identity, _review, _exports, _costs]
 SCHEMA_VERSION = 1 + len(STEPS)
 
 

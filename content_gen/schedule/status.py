@@ -54,6 +54,7 @@ class ChannelState:
             "attempts": w.attempts,
             "calls": w.calls,
             "tokens": w.total_tokens,
+            "cost_usd": None if w.cost is None else round(w.cost, 6),
             "started_at": w.started_at,
             "finished_at": w.finished_at,
             "owner": None

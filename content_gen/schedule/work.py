@@ -72,6 +72,13 @@ class Work:
     #: What a person made of the done piece on the review page: NULL (new), approved, edited
     #: or sent_back. run.json has the same; when the two disagree, run.json is the truth.
     review: str | None = None
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
+
+    @property
+    def cost(self) -> float | None:
+        """Dollars over every try; None when some call of it had no price."""
+        return None if self.unpriced_calls else self.cost_usd
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class Outcome:
     prompt_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
     error: str | None = None
     error_kind: str | None = None
     #: The piece's review state (None for a piece just written: nobody has looked at it yet).
