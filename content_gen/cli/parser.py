@@ -8,14 +8,25 @@ imported only when that command runs.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..inputs import TOPIC_MAX_CHARS
 from .common import Parser
-
-DEFAULT_MAX_TOPICS, MAX_TOPICS = 2, 16
+from .options import (
+    DEFAULT_MAX_TOPICS,
+    MAX_TOPICS,
+    add_calendar_file,
+    add_costs,
+    add_ledger_options,
+    add_output,
+    add_today,
+    add_verbose,
+    add_voice,
+    max_topics,
+    port,
+)
+from .parser_export import add_export, add_publish
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_calendar(commands)
     _add_review(commands)
-    _add_export(commands)
-    _add_publish(commands)
+    add_export(commands)
+    add_publish(commands)
     _add_voice_commands(commands)
     return parser
 
@@ -56,7 +67,7 @@ def _add_generate(commands: Any) -> None:
         help="comma-separated channels, e.g. linkedin,blog (default: all: linkedin, "
         "newsletter, blog, and any you add)",
     )
-    _add_output(gen)
+    add_output(gen)
     gen.add_argument(
         "--into",
         metavar="DIR",
@@ -94,7 +105,7 @@ def _add_generate(commands: Any) -> None:
         help="where the call to action links to: the newsletter's button, LinkedIn's first "
         "comment (CONTENT_GEN_CTA_URL)",
     )
-    _add_voice(gen)
+    add_voice(gen)
     gen.add_argument("--model", metavar="NAME", help="writer model (CONTENT_GEN_MODEL)")
     gen.add_argument("--judge-model", metavar="NAME", help="judge model (CONTENT_GEN_JUDGE_MODEL)")
     gen.add_argument(
@@ -105,7 +116,7 @@ def _add_generate(commands: Any) -> None:
     gen.add_argument(
         "--sequential", action="store_true", help="one channel at a time (for comparison)"
     )
-    _add_costs(gen)
+    add_costs(gen)
     replies = gen.add_mutually_exclusive_group()
     replies.add_argument(
         "--cache",
@@ -126,7 +137,7 @@ def _add_generate(commands: Any) -> None:
         action="store_true",
         help="use the built-in simulated Gemini: no key, no network; output is marked simulated",
     )
-    _add_verbose(gen)
+    add_verbose(gen)
     gen.set_defaults(handler="generate:generate")
 
 
@@ -148,7 +159,7 @@ def _add_check(commands: Any) -> None:
         metavar="NAME",
         help="the channel of every FILE (linkedin, newsletter, blog, or one you added)",
     )
-    _add_voice(check)
+    add_voice(check)
     check.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of lines"
     )
@@ -223,12 +234,12 @@ def _add_calendar(commands: Any) -> None:
         "run) or some calendar row is invalid (reported with its line; the other rows ran), "
         "2 the calendar or a setting is unusable, 130 interrupted (claims are given back).",
     )
-    _add_calendar_file(run)
-    _add_ledger_options(run)
+    add_calendar_file(run)
+    add_ledger_options(run)
     run.add_argument(
         "--max-topics",
         metavar="N",
-        type=_max_topics,
+        type=max_topics,
         default=DEFAULT_MAX_TOPICS,
         help=f"entries written at once, 1-{MAX_TOPICS} (default: {DEFAULT_MAX_TOPICS}); "
         "CONTENT_GEN_RPM and CONTENT_GEN_MAX_CONCURRENCY cap requests across all of them",
@@ -244,7 +255,7 @@ def _add_calendar(commands: Any) -> None:
         help="send each round of the quality loop for all due entries as one Gemini Batch API "
         "job: half the price, results within 24 hours (usually minutes)",
     )
-    _add_costs(run)
+    add_costs(run)
     run.add_argument(
         "--no-cache",
         action="store_true",
@@ -265,8 +276,8 @@ def _add_calendar(commands: Any) -> None:
         action="store_true",
         help="let each entry's plan search the web (Google Search grounding; costs more)",
     )
-    _add_voice(run, "for rows that name none in their voice and language columns")
-    _add_today(run)
+    add_voice(run, "for rows that name none in their voice and language columns")
+    add_today(run)
     run.add_argument(
         "--offline",
         action="store_true",
@@ -275,7 +286,7 @@ def _add_calendar(commands: Any) -> None:
     run.add_argument(
         "--json", action="store_true", help="print the outcome as JSON instead of the summary"
     )
-    _add_verbose(run)
+    add_verbose(run)
     run.set_defaults(handler="calendar:run")
 
     check = actions.add_parser(
@@ -285,8 +296,8 @@ def _add_calendar(commands: Any) -> None:
         "report each problem with its line number.",
         epilog="Exit codes: 0 every row is valid, 1 some rows are not, 2 the file is unusable.",
     )
-    _add_calendar_file(check)
-    _add_today(check)
+    add_calendar_file(check)
+    add_today(check)
     check.set_defaults(handler="calendar:check")
 
     status = actions.add_parser(
@@ -295,9 +306,9 @@ def _add_calendar(commands: Any) -> None:
         description="Show every entry with its channels' state, scores and tokens spent so "
         "far, from the ledger. Makes no API call and writes nothing.",
     )
-    _add_calendar_file(status)
-    _add_ledger_options(status)
-    _add_today(status)
+    add_calendar_file(status)
+    add_ledger_options(status)
+    add_today(status)
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     status.set_defaults(handler="calendar:status")
 
@@ -321,217 +332,24 @@ def _add_review(commands: Any) -> None:
         nargs="?",
         help="an output folder, one run directory, or a calendar (default: the output folder)",
     )
-    _add_ledger_options(review)
+    add_ledger_options(review)
     review.add_argument(
         "--port",
         metavar="N",
-        type=_port,
+        type=port,
         default=0,
         help="the port to listen on (default: a free one)",
     )
     review.add_argument(
         "--no-browser", action="store_true", help="print the address without opening a browser"
     )
-    _add_today(review)
+    add_today(review)
     review.add_argument(
         "--offline",
         action="store_true",
         help="send pieces back to the built-in simulated Gemini (no key, no network)",
     )
     review.set_defaults(handler="review:review")
-
-
-def _add_costs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--max-cost",
-        metavar="USD",
-        help="stop before any call that could take this run past USD dollars (finished work "
-        "is kept; CONTENT_GEN_MAX_COST)",
-    )
-    parser.add_argument(
-        "--estimate",
-        action="store_true",
-        help="print the expected calls and cost, and how they were worked out; call nothing",
-    )
-
-
-def _add_export(commands: Any) -> None:
-    export = commands.add_parser(
-        "export",
-        help="copy approved pieces into your blog's content folder, an email folder and a "
-        "social-scheduler CSV (nothing is published)",
-        description="Copy the approved pieces of the run directories (or of a calendar's "
-        "entries) into the places they are published from: blog posts into the site's content "
-        "folder, named as its generator names them; the newsletter's .html, .txt and .md into "
-        "an email folder; LinkedIn posts as rows of a new CSV in a folder, in the bulk-import "
-        "format schedulers take. Records in run.json and the ledger what went where: a rerun "
-        "exports nothing twice.",
-        epilog="Exit codes: 0 everything due was exported (or was already), 1 some piece could "
-        "not be (a target holds something else, a folder cannot be written), 2 usage error.",
-    )
-    _add_sending(export)
-    export.add_argument(
-        "--blog-dir", metavar="DIR", help="the site's content folder (CONTENT_GEN_BLOG_DIR)"
-    )
-    export.add_argument(
-        "--email-dir", metavar="DIR", help="where the email files go (CONTENT_GEN_EMAIL_DIR)"
-    )
-    export.add_argument(
-        "--social-dir",
-        metavar="DIR",
-        help="where the social-scheduler CSVs go (CONTENT_GEN_SOCIAL_DIR)",
-    )
-    export.add_argument(
-        "--post-time",
-        metavar="HH:MM",
-        help="the local time each post is scheduled for, on its date (CONTENT_GEN_POST_TIME; "
-        "default: 09:00)",
-    )
-    export.set_defaults(handler="export:export")
-
-
-def _add_publish(commands: Any) -> None:
-    publish = commands.add_parser(
-        "publish",
-        help="create drafts on a platform (WordPress); never a live post",
-        description="Create a draft of each approved piece on a platform, through its API. "
-        "Only drafts: making one live is done on the platform, by a person.",
-    )
-    platforms = publish.add_subparsers(
-        dest="platform", metavar="PLATFORM", parser_class=Parser, required=True
-    )
-    wordpress = platforms.add_parser(
-        "wordpress",
-        help="blog posts as WordPress drafts (REST API, application password)",
-        description="Create a WordPress draft of each approved blog post, unless the site has "
-        "it already (looked up by slug first), using CONTENT_GEN_WORDPRESS_URL, "
-        "CONTENT_GEN_WORDPRESS_USER and CONTENT_GEN_WORDPRESS_APP_PASSWORD.",
-        epilog="Exit codes: 0 every post is a draft on the site, 1 some could not be made (the "
-        "platform's error is recorded, and the next run tries again), 2 usage error.",
-    )
-    _add_sending(wordpress)
-    wordpress.set_defaults(handler="publish:wordpress")
-
-
-def _add_sending(parser: argparse.ArgumentParser) -> None:
-    """Which pieces `export` and `publish` send: run directories, or a calendar's entries."""
-    parser.add_argument(
-        "runs", metavar="RUN_DIR", type=Path, nargs="*", help="run directories `generate` wrote"
-    )
-    parser.add_argument(
-        "--calendar",
-        metavar="FILE",
-        type=Path,
-        help="the entries of this calendar (CSV or TOML) instead, and its ledger",
-    )
-    parser.add_argument(
-        "--allow-outside-files",
-        action="store_true",
-        help="let the calendar's rows name files outside its folder",
-    )
-    parser.add_argument(
-        "--all",
-        action="store_true",
-        help="every done piece, approved or not (default: only the approved ones)",
-    )
-    _add_ledger_options(parser)
-    parser.add_argument("--json", action="store_true", help="print what happened as JSON")
-
-
-def _add_calendar_file(parser: argparse.ArgumentParser) -> None:
-    """The calendar, as `FILE` or `--calendar FILE`: the same in check, run and status."""
-    parser.add_argument(
-        "--allow-outside-files",
-        action="store_true",
-        help="let the calendar's rows name files outside its folder (only if you trust "
-        "everyone who can edit the calendar)",
-    )
-    parser.add_argument(
-        "calendar", metavar="FILE", type=Path, nargs="?", help="the calendar (CSV or TOML)"
-    )
-    parser.add_argument(
-        "--calendar",
-        dest="calendar_option",
-        metavar="FILE",
-        type=Path,
-        help="the same, as an option",
-    )
-
-
-def _add_ledger_options(parser: argparse.ArgumentParser) -> None:
-    _add_output(parser)
-    parser.add_argument(
-        "--ledger",
-        metavar="PATH",
-        type=Path,
-        help="the ledger of what is done (default: ledger.sqlite in the output root)",
-    )
-
-
-def _add_voice(parser: argparse.ArgumentParser, scope: str = "") -> None:
-    """--voice and --language: the same in generate, check and calendar run."""
-    scope = f"; {scope}" if scope else ""
-    parser.add_argument(
-        "--voice",
-        metavar="DIR",
-        help="a voice kit folder: style guide, word rules, samples (CONTENT_GEN_VOICE; "
-        f"content-gen voice init DIR writes one){scope}",
-    )
-    parser.add_argument(
-        "--language",
-        metavar="TAG",
-        help="the language every piece is in, as a BCP 47 tag such as de, es, pt-BR or ja "
-        f"(CONTENT_GEN_LANGUAGE; default: English, unchecked){scope}",
-    )
-
-
-def _add_output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--out", metavar="DIR", help="output root (CONTENT_GEN_OUTPUT_DIR; default: output)"
-    )
-
-
-def _add_today(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        type=_day,
-        help="the day to run as (default: today); entries dated after it are not yet due",
-    )
-
-
-def _add_verbose(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log every request (-vv for debug detail)",
-    )
-
-
-def _day(text: str) -> date:
-    from ..errors import UsageError
-    from ..schedule.calendar import parse_day
-
-    try:
-        return parse_day(text)
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _max_topics(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_TOPICS:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number from 1 to {MAX_TOPICS}, not {text!r}"
-        )
-    return int(text)
-
-
-def _port(text: str) -> int:
-    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535 (0: any), not {text!r}")
-    return int(text)
 
 
 def _version() -> str:
