@@ -191,7 +191,7 @@ def _estimate(
     from ..pipeline.estimate import Estimator
     from ..pipeline.plan import PLAN_FILE
     from ..pipeline.results import Job
-    from ..schedule.runner import to_write
+    from ..schedule.outcomes import to_write
     from .estimates import show
 
     path = _ledger_path(args, settings)

@@ -22,14 +22,15 @@ from ..errors import RunHalted
 from ..llm.budget import BudgetSpent, spent_message
 from ..llm.seam import Usage
 from ..pipeline.fanout import fan_out
-from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job, Status
+from ..pipeline.results import INTERRUPTED_MESSAGE, ChannelResult, Job
 from ..pipeline.session import Session
-from ..review.state import NEW, kept, state_of
+from ..review.state import kept
 from ..sources import Confinement, Source, load_sources
-from ..storage import RunDir, json_object, remove_orphans
+from ..storage import remove_orphans
 from ..voice.kit import VoiceKit
 from .calendar import Calendar, Entry
 from .ledger import Ledger
+from .outcomes import adopted, on_disk, outcome_of, to_write
 from .spending import BUDGET_SETTING, Spending
 from .work import Outcome, Owner, Work, WorkStatus
 
@@ -297,7 +298,12 @@ class Runner:
             on_disk = self._on_disk(entry)
             outcome.adopted = tuple(c for c in claimed if c in on_disk)
             for name in outcome.adopted:
-                self._finish(entry, outcome, name, _adopted(on_disk[name], entry, self.session))
+                self._finish(
+                    entry,
+                    outcome,
+                    name,
+                    adopted(on_disk[name], entry, self.session.settings.output_dir),
+                )
             claimed = [c for c in claimed if c not in outcome.adopted]
         if not claimed:
             return outcome
@@ -357,7 +363,9 @@ class Runner:
         # fake's short pieces (bench/results.md, item 7).
         outcome.results[result.channel] = result.summary()
         path = (run_dir / result.file).resolve() if run_dir and result.file else None
-        self._finish(entry, outcome, result.channel, _outcome(result, str(path) if path else None))
+        self._finish(
+            entry, outcome, result.channel, outcome_of(result, str(path) if path else None)
+        )
         if self.on_result is not None:
             self.on_result(entry, result)
 
@@ -368,91 +376,3 @@ class Runner:
         except sqlite3.Error as exc:
             log.warning("could not record %s %s in the ledger: %s", entry.label, channel, exc)
             outcome.unrecorded[channel] = str(exc)
-
-
-def on_disk(entry: Entry, out_root: Path, *, simulated: bool) -> dict[str, dict[str, Any]]:
-    """The entry's channels whose pieces are saved in its run directory, by run.json.
-
-    A real run rewrites what the simulator wrote, except the pieces a person approved or
-    edited on the review page: those are theirs.
-    """
-    run_dir = RunDir(out_root / entry.directory)
-    manifest = run_dir.read_manifest()
-    if manifest is None:
-        return {}
-    saved = {c: r for c in entry.channels if (r := run_dir.saved(c, manifest)) is not None}
-    if manifest.get("simulated") and not simulated:
-        return {c: r for c, r in saved.items() if kept(r)}
-    return saved
-
-
-def to_write(
-    entry: Entry,
-    ledger: Ledger | None,
-    work: Mapping[tuple[str, str], Work],
-    out_root: Path,
-    *,
-    simulated: bool,
-    since: str | None = None,
-) -> list[str]:
-    """The entry's channels a run would write: not done (or done before `since`, --force)."""
-    if ledger is None:
-        return list(entry.channels)
-    saved = on_disk(entry, out_root, simulated=simulated)
-    return [
-        c
-        for c in entry.channels
-        if ledger.wanted(
-            work.get((entry.key, c)),
-            simulated=simulated,
-            redo_before=since,
-            on_disk=saved.__contains__,
-            kept=lambda channel: kept(saved.get(channel)),
-        )
-    ]
-
-
-def _adopted(record: dict[str, Any], entry: Entry, session: Session) -> Outcome:
-    """A piece found saved on disk, as the ledger records it: done, with what it cost."""
-    path = session.settings.output_dir / entry.directory / str(record["file"])
-    review = state_of(record)
-    return Outcome(
-        status=WorkStatus.DONE,
-        result=str(record.get("status") or Status.PASSED),
-        attempts=len(record.get("attempts") or []),
-        score=record.get("score"),
-        file=str(path.resolve()),
-        review=None if review == NEW else review,
-        **_paid(Usage.from_dict(json_object(record.get("usage")))),
-    )
-
-
-def _paid(usage: Usage) -> dict[str, Any]:
-    """The ledger's columns for what a try paid."""
-    return {
-        "calls": usage.calls,
-        "prompt_tokens": usage.prompt_tokens,
-        "output_tokens": usage.output_tokens,
-        "total_tokens": usage.total_tokens,
-        "cost_usd": usage.cost_usd,
-        "unpriced_calls": usage.unpriced,
-    }
-
-
-def _outcome(result: ChannelResult, file: str | None) -> Outcome:
-    if result.ok:
-        status = WorkStatus.DONE
-    elif result.status in (Status.INTERRUPTED, Status.STOPPED):
-        status = WorkStatus.PENDING  # not this channel's fault: the next run simply does it
-    else:
-        status = WorkStatus.FAILED
-    return Outcome(
-        status=status,
-        result=result.status,
-        attempts=len(result.attempts),
-        score=result.score,
-        file=file,
-        error=result.error,
-        error_kind=result.error_kind,
-        **_paid(result.usage),
-    )
