@@ -228,8 +228,8 @@ def old_ledger(path: Path, version: int) -> None:
     old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     old.execute(f"PRAGMA user_version = {version}")
     old.execute(
-        "INSERT INTO work (entry_key, channel, entry_date, topic, status) "
-        "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done')"
+        "INSERT INTO work (entry_key, channel, entry_date, topic, status, calls) "
+        "VALUES ('k', 'blog', '2026-11-20', 'A topic', 'done', 3)"
     )
     old.commit()
     old.close()
@@ -264,7 +264,7 @@ def test_a_ledger_from_before_costs_gains_them_and_keeps_its_work(path: Path) ->
     with Ledger.open(path) as ledger:
         work = ledger.work()[("k", "blog")]
         assert work.status == "done"
-        assert work.cost_usd == 0 and work.cost == 0  # unknown before prices: shown as $0
+        assert work.cost is None and work.unpriced_calls == 3  # paid, price unknown: never $0
         assert ledger.read("SELECT count(*) FROM spend")[0][0] == 0
         assert ledger.read("SELECT count(*) FROM batch_jobs")[0][0] == 0
     db = sqlite3.connect(path)

@@ -113,9 +113,11 @@ def _costs(db: sqlite3.Connection) -> None:
     """5: what work cost (`work.cost_usd`, and `unpriced_calls` of a model with no price);
     every call's spending as it is paid (`spend`: a month's total survives a run killed before
     it records its channels); the Batch API jobs runs wait for (`batch_jobs`: a rerun picks a
-    job up instead of paying for it again). What earlier rows cost is unknown: $0."""
+    job up instead of paying for it again). What earlier work cost is unknown, and is shown as
+    unknown rather than as $0: its calls count as calls with no price."""
     db.execute("ALTER TABLE work ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE work ADD COLUMN unpriced_calls INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE work SET unpriced_calls = calls")
     db.execute(_SPEND)
     db.execute("CREATE INDEX spend_month ON spend (month)")
     db.execute(_JOBS)
