@@ -8,7 +8,7 @@ failed call's cost is still counted.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, astuple, dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ class Usage:
     cache_hits: int = 0  # replies served from the response cache: no request, no cost
 
     def __add__(self, other: Usage) -> Usage:
-        return Usage(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        # Field by field: `astuple` deep-copies both sides, and a run adds hundreds of these.
+        return Usage(*(getattr(self, n) + getattr(other, n) for n in _USAGE_FIELDS))
 
     @property
     def cost(self) -> float | None:
@@ -53,6 +54,9 @@ class Usage:
         known = {**data, "unpriced": data.get("unpriced_calls")}
         counts = {f.name: int(known.get(f.name) or 0) for f in fields(cls) if f.name != "cost_usd"}
         return cls(**counts, cost_usd=float(data.get("cost_usd") or 0.0))
+
+
+_USAGE_FIELDS = tuple(f.name for f in fields(Usage))
 
 
 @dataclass(frozen=True)
