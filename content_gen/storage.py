@@ -77,8 +77,9 @@ class Staged:
         self.tmp.unlink(missing_ok=True)
 
 
-def stage(path: Path, text: str) -> Staged:
-    """Write `text` to a temporary file beside `path` and flush it to disk."""
+def stage(path: Path, text: str, *, durable: bool = True) -> Staged:
+    """Write `text` to a temporary file beside `path` and flush it to disk (unless not
+    `durable`: then a killed process still leaves it whole, but a power cut may not)."""
     # The pid lets a later run tell a dead writer's leftovers from a live writer's file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
     data = text.encode("utf-8")
@@ -88,19 +89,20 @@ def stage(path: Path, text: str) -> Staged:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return Staged(tmp, path, hashlib.sha256(data).hexdigest())
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
 
     A reader, or a run killed at any moment, sees the old file or the new one, never half.
     """
-    stage(path, text).commit()
+    stage(path, text, durable=durable).commit()
 
 
 def file_sha256(path: Path) -> str | None:
