@@ -60,7 +60,7 @@ def build(root: Path, runs: int) -> None:
         check=True,
         capture_output=True,
     )
-    (template,) = (work / "output").iterdir()
+    (template,) = (d for d in (work / "output").iterdir() if (d / "run.json").is_file())
     root.mkdir()
     start = date(2026, 12, 1)
     for n in range(runs):
