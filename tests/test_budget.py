@@ -175,6 +175,19 @@ def test_every_paid_call_is_on_the_books_as_it_is_paid(env, sleeps) -> None:
     assert per_entry == pytest.approx(sum(r["usd"] for r in rows))
 
 
+def test_an_offline_calendar_run_spends_nothing_of_the_month(
+    sleeps: Sleeps, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("CONTENT_GEN_MONTHLY_BUDGET", "0.01")
+    assert calendar(sleeps, "--offline") == 0  # a simulated month's worth, past the budget
+
+    assert spend_rows() == []
+    capsys.readouterr()
+    assert main(["calendar", "status", "cal.csv", "--out", "out", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["this_month"]["spent_usd"] == 0
+
+
 def test_a_monthly_budget_stops_taking_entries_and_says_when_it_resets(
     env: FakeGemini, sleeps: Sleeps, capsys, monkeypatch
 ) -> None:

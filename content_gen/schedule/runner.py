@@ -181,8 +181,13 @@ class Runner:
         session = self.session
         run = CalendarRun(today, self.owner)
         spending = Spending(self.ledger, self.owner)
-        session.budget.on_spend = spending.record
         budget = session.settings.monthly_budget
+        if self.simulated:
+            # --offline pays nothing: its calls are not the month's spending, and a spent
+            # month does not stop a trial run.
+            budget = None
+        else:
+            session.budget.on_spend = spending.record
         if budget is not None:
             session.require_prices(BUDGET_SETTING)
             cap = spending.cap(budget)
