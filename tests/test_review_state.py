@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import Sleeps, run_together
+from reviewing import api, request, serve
 
 from content_gen.cli import main
 from content_gen.fake import FakeGemini
@@ -207,3 +208,37 @@ def test_a_calendar_run_keeps_what_the_page_writes_while_it_runs(
     after = written.read_manifest() or {}
     assert state_of(after["channels"]["linkedin"]) == APPROVED
     assert after["channels"]["blog"]["sha256"] == seen(written, "blog")
+
+
+def test_what_a_send_back_pays_is_on_the_entry_and_the_month(
+    written: RunDir, env: FakeGemini, sleeps: Sleeps
+) -> None:
+    db = sqlite3.connect(LEDGER)
+    before = db.execute("SELECT cost_usd, calls FROM work WHERE channel = 'blog'").fetchone()
+    (spent_before,) = db.execute("SELECT coalesce(sum(usd), 0) FROM spend").fetchone()
+    db.close()
+
+    server = serve(Path("out"), env, sleeps, ledger=LEDGER)
+    try:
+        path = f"api/run/{written.path.name}/blog/send-back"
+        status, job = api(server, path, {"seen": seen(written, "blog"), "note": "Shorter"})
+        assert status == 202, job
+        deadline = time.monotonic() + 20
+        while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.02)
+            job = json.loads(request(server, f"/{server.token}/api/jobs/{job['id']}")[1])
+    finally:
+        server.close()
+    assert job["state"] == "done", job
+
+    manifest = written.read_manifest()
+    assert manifest is not None
+    paid = manifest["channels"]["blog"]["attempts"][-1]["tokens"]
+    assert paid["calls"] == 2 and paid["cost_usd"] > 0  # a revision and its judgement
+    db = sqlite3.connect(LEDGER)
+    cost, calls = db.execute("SELECT cost_usd, calls FROM work WHERE channel = 'blog'").fetchone()
+    (spent,) = db.execute("SELECT sum(usd) FROM spend").fetchone()
+    db.close()
+    assert calls == before[1] + 2
+    assert cost == pytest.approx(before[0] + paid["cost_usd"], abs=1e-6)  # run.json rounds
+    assert spent == pytest.approx(spent_before + paid["cost_usd"], abs=1e-6)

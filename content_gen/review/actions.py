@@ -27,6 +27,7 @@ from .model import NAME, read_inside
 from .state import APPROVED, EDITED, NEW, SENT_BACK, before_approval, moved, state_of
 
 if TYPE_CHECKING:
+    from ..llm.seam import Usage
     from ..pipeline.revise import Revision
 
 HISTORY = "history"
@@ -190,7 +191,7 @@ class Desk:
         channel: str,
         seen: str | None,
         change: Edit,
-        usage: Any = None,
+        usage: Usage | None = None,
     ) -> Change:
         with run_dir.locked():
             manifest = run_dir.read_manifest()
@@ -212,19 +213,27 @@ class Desk:
                 raise
             for each in staged:
                 each.commit()
-        notes = self._tell_ledger(manifest, channel, state_of(record))
+        notes = self._tell_ledger(manifest, channel, state_of(record), usage)
         return Change(record, file_sha256(path) or "", notes)
 
-    def _tell_ledger(self, manifest: dict[str, Any], channel: str, state: str) -> tuple[str, ...]:
-        """Copy the state to the ledger for a calendar entry; run.json already has it."""
+    def _tell_ledger(
+        self, manifest: dict[str, Any], channel: str, state: str, usage: Usage | None
+    ) -> tuple[str, ...]:
+        """Copy the state to the ledger for a calendar entry; run.json already has it. What a
+        send-back paid goes on the entry's row and on the month's spending (its budget)."""
         entry = json_object(manifest.get("inputs")).get("entry")
         if not isinstance(entry, str) or self.ledger is None or not self.ledger.is_file():
             return ()
         from ..schedule.ledger import Ledger
+        from ..schedule.spending import Spending
+        from ..schedule.work import Owner
 
         try:
             with Ledger.open(self.ledger) as ledger:
                 ledger.set_review(entry, channel, None if state == NEW else state)
+                if usage is not None and usage.calls and not manifest.get("simulated"):
+                    ledger.add_usage(entry, channel, usage)
+                    Spending(ledger, Owner.current()).record(usage)
         except (UsageError, sqlite3.Error) as exc:
             return (f"saved in run.json, but the ledger could not record it: {exc}",)
         return ()

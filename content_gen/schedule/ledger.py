@@ -366,8 +366,8 @@ class Ledger:
                 (reason, owner.run_id),
             ).rowcount
 
-    def add_usage(self, entry: Entry, channel: str, usage: Usage) -> None:
-        """Add calls and tokens paid for an entry as a whole (its plan) to one of its rows."""
+    def add_usage(self, entry_key: str, channel: str, usage: Usage) -> None:
+        """Add calls and tokens paid for an entry's row after it ran (its plan, a send-back)."""
         with self.transaction() as db:
             db.execute(
                 """
@@ -383,7 +383,7 @@ class Ledger:
                     usage.total_tokens,
                     usage.cost_usd,
                     usage.unpriced,
-                    entry.key,
+                    entry_key,
                     channel,
                 ),
             )

@@ -356,7 +356,7 @@ class Runner:
         if topic.plan_usage.calls:
             # The plan is paid once for the entry: its cost goes on the first channel's row.
             try:
-                self.ledger.add_usage(entry, claimed[0], topic.plan_usage)
+                self.ledger.add_usage(entry.key, claimed[0], topic.plan_usage)
             except sqlite3.Error as exc:
                 log.warning("could not record the plan's cost in the ledger: %s", exc)
 
