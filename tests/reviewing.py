@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,15 @@ def request(
 def api(server: ReviewServer, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     status, data = request(server, f"/{server.token}/{path}", method="POST", body=body)
     return status, json.loads(data)
+
+
+def finished(server: ReviewServer, job: dict[str, Any]) -> dict[str, Any]:
+    """The send-back job once it has ended (polled as the page polls it), or as it stood after
+    20 seconds."""
+    deadline = time.monotonic() + 20
+    while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.02)
+        status, body = request(server, f"/{server.token}/api/jobs/{job['id']}")
+        assert status == 200
+        job = json.loads(body)
+    return job

@@ -9,14 +9,13 @@ once. Each run's pieces are read with the settings that run recorded, not today'
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import TEST_KEY, Sleeps
-from reviewing import api, request, serve, write_run
+from reviewing import api, finished, request, serve, write_run
 from test_plan import NOTES
 
 from content_gen import channels
@@ -256,10 +255,7 @@ def send_back(run: Path, llm: Faithful, channel: str) -> dict[str, Any]:
         seen = file_sha256(run / f"{channel}.md")
         status, job = api(server, path, {"seen": seen, "note": "One more sentence"})
         assert status == 202, job
-        deadline = time.monotonic() + 20
-        while job["state"] in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.02)
-            job = json.loads(request(server, f"/{server.token}/api/jobs/{job['id']}")[1])
+        job = finished(server, job)
     finally:
         server.close()
     assert job["state"] == "done", job

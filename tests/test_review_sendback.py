@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import TEST_KEY, Sleeps
-from reviewing import api, request, serve, write_run
+from reviewing import api, finished, request, serve, write_run
 
 from content_gen import channels
 from content_gen.channels import ChannelContext
@@ -34,16 +34,6 @@ def run(env: FakeGemini, sleeps: Sleeps) -> Path:
 
 def seen(run: Path, channel: str = "linkedin") -> str:
     return file_sha256(run / f"{channel}.md") or ""
-
-
-def finished(server: ReviewServer, job: dict[str, Any]) -> dict[str, Any]:
-    deadline = time.monotonic() + 20
-    while job["state"] in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.02)
-        status, body = request(server, f"/{server.token}/api/jobs/{job['id']}")
-        assert status == 200
-        job = json.loads(body)
-    return job
 
 
 def send_back(server: ReviewServer, run: Path, note: str = "Shorter, please") -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import Sleeps, run_together
-from reviewing import api, request, serve
+from reviewing import api, finished, serve
 
 from content_gen.cli import main
 from content_gen.fake import FakeGemini
@@ -223,10 +223,7 @@ def test_what_a_send_back_pays_is_on_the_entry_and_the_month(
         path = f"api/run/{written.path.name}/blog/send-back"
         status, job = api(server, path, {"seen": seen(written, "blog"), "note": "Shorter"})
         assert status == 202, job
-        deadline = time.monotonic() + 20
-        while job["state"] in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.02)
-            job = json.loads(request(server, f"/{server.token}/api/jobs/{job['id']}")[1])
+        job = finished(server, job)
     finally:
         server.close()
     assert job["state"] == "done", job
