@@ -142,7 +142,7 @@ class ResponseCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             # No fsync: a process killed at any moment still leaves a whole entry or none,
             # and what a power cut could tear is read as unreadable and asked again. An fsync
-            # here sat on every call's path (some 8 ms a reply, bench/results.md).
+            # here would sit on every call's path, once per reply.
             atomic_write(path, data, durable=False)
         except OSError as exc:
             log.warning("response cache: could not save a reply in %s: %s", self.root, exc)
