@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_python
+from benching import BENCH, smoke, smoke_section
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?: ms| s| MiB| KiB|x)?(?: \(.*\))?")
-COST = Path(__file__).resolve().parent.parent / "bench" / "cost.py"
 FIGURES = (
     "dollars per accepted three-piece set",
     "output tokens of revisions per accepted piece, edits vs rewrites",
@@ -41,15 +39,8 @@ def measured(section: str) -> list[str]:
     return cells
 
 
-def smoke(script: Path, out: Path) -> str:
-    """Run a bench script's --smoke configuration; the report it wrote."""
-    proc = run_python(str(script), "--smoke", "--out", str(out), cwd=out.parent)
-    assert proc.returncode == 0, proc.stderr
-    return out.read_text(encoding="utf-8")
-
-
 def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
-    report = smoke(BENCH, tmp_path / "results.md")
+    report = smoke(BENCH / "bench.py", tmp_path / "results.md")
     assert re.search(r"^- Date: \d{4}-\d\d-\d\d", report, re.MULTILINE)
     assert re.search(r"^- Machine: \d+ cores", report, re.MULTILINE)
     assert "- Command: `python bench/bench.py --smoke --out " in report
@@ -75,11 +66,7 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path: Path) -> None:
 
 
 def test_smoke_run_writes_the_cost_section_with_every_figure(tmp_path: Path) -> None:
-    out = tmp_path / "results.md"
-    out.write_text("<!-- section: speed -->\nkept\n<!-- /section: speed -->\n")
-    report = smoke(COST, out)
-    assert "<!-- section: speed -->\nkept\n" in report  # the other script's figures stay
-    section = report.split("<!-- section: cost -->", 1)[1].split("<!-- /section: cost -->")[0]
+    section = smoke_section("cost", tmp_path)
     summary = section.split("### Summary", 1)[1].split("\n### ", 1)[0]
     for figure in FIGURES:
         (row,) = [line for line in summary.splitlines() if figure in line]

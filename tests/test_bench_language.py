@@ -5,20 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_python
-
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "language.py"
+from benching import smoke_section
 
 
 def test_smoke_run_writes_the_language_section(tmp_path: Path) -> None:
-    out = tmp_path / "results.md"
-    out.write_text("<!-- section: rules -->\nkept\n<!-- /section: rules -->\n")
-    done = run_python(str(BENCH), "--smoke", "--out", str(out), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-
-    report = out.read_text(encoding="utf-8")
-    assert "<!-- section: rules -->\nkept\n<!-- /section: rules -->" in report
-    section = report.split("<!-- section: language -->", 1)[1].split("<!-- /section")[0]
+    section = smoke_section("language", tmp_path)
     assert "- Manifest hashes: all stored files match" in section
     accuracy = r"^\| real pieces whose language is detected right \| \d+ of \d+ \([\d.]+%\) \| "
     assert re.search(accuracy + r">= 98% \| (pass|\*\*miss\*\*) \|$", section, re.M)

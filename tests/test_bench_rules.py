@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_python
+from benching import smoke_section
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "rules.py"
 FIGURES = (
     "real texts blocked (false blocks), all real",
     "real texts blocked, stored real texts only",
@@ -20,14 +19,7 @@ FIGURES = (
 
 
 def test_smoke_run_writes_the_rules_section(tmp_path: Path) -> None:
-    out = tmp_path / "results.md"
-    out.write_text("<!-- section: speed -->\nkept\n<!-- /section: speed -->\n")
-    done = run_python(str(BENCH), "--smoke", "--out", str(out), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-
-    report = out.read_text(encoding="utf-8")
-    assert "<!-- section: speed -->\nkept\n<!-- /section: speed -->" in report
-    section = report.split("<!-- section: rules -->", 1)[1].split("<!-- /section: rules -->")[0]
+    section = smoke_section("rules", tmp_path)
     assert "- Manifest hashes: all stored files match" in section
     measured = r"[\d,]+(?: of \d+ \([\d.]+%\))?"
     for figure in FIGURES:
