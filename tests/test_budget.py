@@ -186,6 +186,8 @@ def test_an_offline_calendar_run_spends_nothing_of_the_month(
     assert main(["calendar", "status", "cal.csv", "--out", "out", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["this_month"]["spent_usd"] == 0
+    assert main(["calendar", "status", "cal.csv", "--out", "out", "--today", TODAY]) == 0
+    assert "and $0.0000 spent on them so far" in capsys.readouterr().out
 
 
 def test_a_monthly_budget_stops_taking_entries_and_says_when_it_resets(

@@ -115,7 +115,8 @@ def print_status(
     parts = [f"{n} {what}" for what, n in counts.items() if n]
     works = [s.work for _, c in states for s in c if s.work]
     tokens = sum(w.total_tokens for w in works)
-    cost = money(None if any(w.unpriced_calls for w in works) else sum(w.cost_usd for w in works))
+    paid = [w for w in works if not w.simulated]  # --offline work is priced, but nothing paid
+    cost = money(None if any(w.unpriced_calls for w in paid) else sum(w.cost_usd for w in paid))
     print()
     say(
         f"{entries(len(states))}: {', '.join(parts)}{next_on(calendar.later(today))}; "
