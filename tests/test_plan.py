@@ -176,7 +176,7 @@ def test_a_calendar_page_on_this_machine_needs_trust(env, sleeps, web, capsys):
 def test_figures_are_numbers_a_reader_takes_as_facts() -> None:
     found = [f.text for f in figures("In 2025, 40% of 12 teams saved $4,000; 3 steps, 1. first")]
     assert found == ["2025", "40%", "12", "$4,000"]
-    assert figures("Python 3.12, GPT-4, B2B, 24/7, #AI2025, `x = 512`, https://x.org/2024") == []
+    assert figures("Python 3.12, GPT-4, B2B, 24/7, #AI2025, `x = 512`, https://x.org/2024") == ()
     assert [f.value for f in figures("1.2 million users")] == [Decimal("1.2")]
 
 

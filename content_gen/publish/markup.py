@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -27,19 +27,23 @@ _TAG = re.compile(r"<[^<>]*>")
 
 
 @cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "linkify": False})
+def _parser(*, breaks: bool = False) -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "breaks": breaks})
 
 
-def tokens(markdown: str) -> list[Token]:
-    """The markdown's tokens, with anything unsafe turned into text (see the module's doc)."""
+# Cached, and never changed once made: an email's HTML part and its text part read the same
+# markdown (body, call to action, footer), and each parse costs the writer's thread a while.
+@lru_cache(maxsize=64)
+def tokens(markdown: str) -> tuple[Token, ...]:
+    """The markdown's tokens, with anything unsafe turned into text (see the module's doc).
+    Shared between callers: read them, do not change them."""
     found = _parser().parse(markdown)
     for token in found:
         if token.type == "html_block":
             token.content = f"<p>{html.escape(token.content.strip())}</p>\n"
         if token.children:
             token.children = [piece for child in token.children for piece in _safe(child)]
-    return found
+    return tuple(found)
 
 
 def _safe(token: Token) -> list[Token]:
@@ -58,13 +62,8 @@ def _safe(token: Token) -> list[Token]:
 
 def to_html(markdown: str, *, breaks: bool = False) -> str:
     """HTML; with `breaks`, each line break the writer made is kept (a footer's address)."""
-    parser = _parser()
-    found = tokens(markdown)
-    if breaks:
-        for child in (c for t in found for c in t.children or []):
-            if child.type == "softbreak":
-                child.type, child.tag = "hardbreak", "br"
-    return str(parser.renderer.render(found, parser.options, {}))
+    parser = _parser(breaks=breaks)
+    return str(parser.renderer.render(list(tokens(markdown)), parser.options, {}))
 
 
 def to_text(markdown: str) -> str:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .rules import Violation
 from .text import quote, sentences
@@ -73,7 +74,10 @@ class Figure:
     value: Decimal
 
 
-def figures(text: str) -> list[Figure]:
+# Cached: a piece's prose and its plan's claims are read for figures by the claims rule, by the
+# renderer (which sources it cites) and by run.json (which claims it used), several times over.
+@lru_cache(maxsize=256)
+def figures(text: str) -> tuple[Figure, ...]:
     """The figures in a text (see the module's docstring for what counts)."""
     prose = _VERSION.sub(" ", prose_only(text))
     found = []
@@ -87,7 +91,7 @@ def figures(text: str) -> list[Figure]:
         if not (qualified or is_year or "." in match.group("number") or value > SMALL_COUNT):
             continue
         found.append(Figure(match.group(0).strip(), value))
-    return found
+    return tuple(found)
 
 
 def quotations(text: str) -> list[str]:

@@ -150,8 +150,12 @@ class Phrase:
         return " " not in self.text
 
 
+# Resolved once: every check asks for it, and resolving costs a system call per folder.
+_PHRASES_FILE = Path(__file__).resolve().parent / "data" / "overused_phrases.txt"
+
+
 def default_phrases_file() -> Path:
-    return Path(__file__).resolve().parent / "data" / "overused_phrases.txt"
+    return _PHRASES_FILE
 
 
 @cache

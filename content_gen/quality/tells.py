@@ -63,8 +63,12 @@ class TellBook:
     kinds_block_at: int
 
 
+# Resolved once: every check asks for it, and resolving costs a system call per folder.
+_TELLS_FILE = Path(__file__).resolve().parent / "data" / "tells.toml"
+
+
 def default_tells_file() -> Path:
-    return Path(__file__).resolve().parent / "data" / "tells.toml"
+    return _TELLS_FILE
 
 
 @cache
