@@ -214,12 +214,12 @@ class RunDir:
             raise _unwritable(root, exc) from None
         return cls(path)
 
-    def stage(self, name: str, text: str) -> Staged:
+    def stage(self, name: str, text: str, *, durable: bool = True) -> Staged:
         """`name` written in full under a temporary name; nothing is in place until commit."""
         target = self.path / name
         if target.parent != self.path:
             raise ValueError(f"refusing to write outside the run directory: {name!r}")
-        return stage(target, text)
+        return stage(target, text, durable=durable)
 
     def stage_all(self, files: dict[str, str]) -> tuple[Staged, ...]:
         """Every file staged, in order, or none: one that cannot be written discards the rest."""
@@ -233,8 +233,8 @@ class RunDir:
             raise
         return tuple(staged)
 
-    def write(self, name: str, text: str) -> Path:
-        staged = self.stage(name, text)
+    def write(self, name: str, text: str, *, durable: bool = True) -> Path:
+        staged = self.stage(name, text, durable=durable)
         staged.commit()
         return staged.target
 

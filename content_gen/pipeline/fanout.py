@@ -25,12 +25,19 @@ def fan_out(
     on_done: Callable[[T, R], None],
     on_crash: Callable[[T, Exception], R],
     name: str,
+    on_start: Callable[[], None] | None = None,
 ) -> bool:
-    """Run `task(item)` for every item, `workers` at a time; True if interrupted by Ctrl-C."""
+    """Run `task(item)` for every item, `workers` at a time; True if interrupted by Ctrl-C.
+
+    `on_start` runs once every task is submitted, before any `on_done`: bookkeeping that
+    need not hold the tasks back. It must not raise.
+    """
     executor = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix=name)
     interrupted = False
     try:
         futures: dict[Future[R], T] = {executor.submit(task, item): item for item in items}
+        if on_start is not None:
+            on_start()
         for future in as_completed(futures):
             item = futures[future]
             try:

@@ -48,9 +48,13 @@ def run_topic(
     record.extra_usage = extra_usage or Usage()
     record.specs = {c.name: c for c in channels}
     tallies = {channel.name: Tally() for channel in channels}
-    # Before any channel: a run killed from here on leaves a run.json that says what it was,
-    # so `generate --into` can resume it from the replies it paid for.
-    record.write(record.manifest(interrupted=False, done=False))
+
+    def started() -> None:
+        # Before any channel has a reply: a run killed from here on leaves a run.json that
+        # says what it was, so `generate --into` can resume it from the replies it paid for.
+        # Written once the workers are under way, so that their first requests do not wait
+        # for it (record.write never raises: it notes what went wrong).
+        record.write(record.manifest(interrupted=False, done=False))
 
     def collected(channel: Channel, run: ChannelRun) -> None:
         result = record.add(run)
@@ -70,6 +74,7 @@ def run_topic(
         on_done=collected,
         on_crash=crashed,
         name="content-gen",
+        on_start=started,
     )
     return record.finish(interrupted, tallies)
 
@@ -103,6 +108,8 @@ class _Record:
         #: What was paid before the channels (the plan call).
         self.extra_usage = Usage()
         self.specs: dict[str, Channel] = {}
+        #: Each result's run.json form, made once: run.json is rewritten as each channel ends.
+        self._dicts: dict[str, tuple[ChannelResult, dict[str, Any]]] = {}
 
     def results(self) -> dict[str, ChannelResult]:
         return {name: r for name, r in self.slots.items() if r is not None}
@@ -168,7 +175,11 @@ class _Record:
 
     def write(self, manifest: dict[str, Any]) -> None:
         try:
-            self.run_dir.update_manifest(lambda disk: self._with_earlier_from(disk, manifest))
+            if self.earlier:
+                self.run_dir.update_manifest(lambda disk: self._with_earlier_from(disk, manifest))
+            else:  # nothing on disk to keep: no need to read it
+                with self.run_dir.locked():
+                    self.run_dir.write_manifest(manifest)
         except OSError as exc:
             # The pieces are paid for: they are still put in place, and the run says what
             # went wrong instead of ending in a traceback.
@@ -189,7 +200,7 @@ class _Record:
 
     def manifest(self, *, interrupted: bool, done: bool) -> dict[str, Any]:
         results = self.results()
-        channels = {**self.earlier, **{name: r.as_dict() for name, r in results.items()}}
+        channels = {**self.earlier, **{name: self._as_dict(r) for name, r in results.items()}}
         if not done:
             status = "running"
         elif interrupted:
@@ -213,6 +224,12 @@ class _Record:
             "channels": channels,
             "consistency": [c.as_dict() for c in self.conflicts(results)] if done else [],
         }
+
+    def _as_dict(self, result: ChannelResult) -> dict[str, Any]:
+        made = self._dicts.get(result.channel)
+        if made is None or made[0] is not result:
+            made = self._dicts[result.channel] = (result, result.as_dict())
+        return made[1]
 
     def conflicts(self, results: dict[str, ChannelResult]) -> list[Conflict]:
         """Where the saved pieces disagree: a claim's figure, or the call to action."""

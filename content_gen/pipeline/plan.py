@@ -152,7 +152,11 @@ def make_plan(job: Job, channels: list[str], rt: Runtime, run_dir: RunDir) -> To
         for n, c in enumerate(reply.citations, 1)
     )
     plan = verify(reply.value, [*job.sources, *research], job.brief, (reply.record,), research)
-    run_dir.write(PLAN_FILE, json.dumps(_saved_form(plan, job), indent=2, ensure_ascii=False))
+    # No fsync, as for the response cache: a killed run still leaves the whole file or none,
+    # and one a power cut tore is read as no plan and made again. An fsync here would hold
+    # up every channel, which all wait for the plan.
+    text = json.dumps(_saved_form(plan, job), indent=2, ensure_ascii=False)
+    run_dir.write(PLAN_FILE, text, durable=False)
     return plan
 
 

@@ -7,6 +7,7 @@ failure cannot reach another.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -19,6 +20,7 @@ from ..quality.judge import Judgement, VoiceJudgement, feedback, mean_score
 from ..quality.language import label as language_label
 from ..quality.rules import blocking
 from ..voice.kit import guide_text, samples_text, words_text
+from .ahead import Ahead, Announcing, save
 from .edits import TEMPLATE as EDITS_TEMPLATE
 from .edits import revise
 from .results import Attempt, ChannelResult, Job
@@ -74,11 +76,28 @@ def run_channel(
     tally = tally or Tally()
     started = rt.clock()
     ctx = job_context(rt, job)
+    ahead = Ahead(channel, ctx, run_dir, rt.simulated)
+    try:
+        return _run(channel, job, run_dir, rt, tally, ctx, ahead, started)
+    finally:
+        ahead.discard()  # files made ahead for a draft the run did not keep
+
+
+def _run(
+    channel: Channel,
+    job: Job,
+    run_dir: RunDir,
+    rt: Runtime,
+    tally: Tally,
+    ctx: ChannelContext,
+    ahead: Ahead,
+    started: float,
+) -> ChannelRun:
     error: BaseException | None = None
     stop_reason = "max_revisions"
     try:
         for number in range(1, rt.max_revisions + 2):
-            attempt = run_attempt(channel, job, rt, ctx, number, tally)
+            attempt = run_attempt(channel, job, rt, ctx, number, tally, ahead=ahead)
             attempts = tally.attempts()
             if attempt.passed:
                 stop_reason = "passed"
@@ -106,9 +125,10 @@ def run_channel(
             ChannelResult.failed(name, error, rt.redact, attempts=done, seconds=seconds)
         )
 
-    files = channel.files(best.draft, ctx, simulated=rt.simulated)
     try:
-        staged = run_dir.stage_all(files)
+        saved = ahead.take(best.draft) or save(
+            channel, best.draft, ctx, run_dir, simulated=rt.simulated
+        )
     except OSError as exc:
         return ChannelRun(
             ChannelResult.failed(name, exc, rt.redact, attempts=done, seconds=seconds)
@@ -122,9 +142,9 @@ def run_channel(
         result = ChannelResult.saved(
             name, channel.filename, done, best, stop_reason=stop_reason, seconds=seconds
         )
-    used = tuple(channel.used_claims(best.draft, ctx))
+    staged = saved.staged
     extra = tuple((s.target.name, s.sha256) for s in staged[1:])
-    result = replace(result, sha256=staged[0].sha256, extra_files=extra, claims_used=used)
+    result = replace(result, sha256=staged[0].sha256, extra_files=extra, claims_used=saved.claims)
     return ChannelRun(result, staged)
 
 
@@ -150,11 +170,14 @@ def run_attempt(
     number: int,
     tally: Tally,
     fixes: Sequence[str] | None = None,
+    *,
+    ahead: Ahead | None = None,
 ) -> Attempt:
     """Make attempt `number` and record it in `tally`, even if one of its calls fails.
 
     It revises the best attempt in `tally` if there is one, told to fix what blocks it and
-    `fixes` (by default, the judge's fixes for its weak criteria).
+    `fixes` (by default, the judge's fixes for its weak criteria). With `ahead`, a draft that
+    passes the rules has its files made while its judge is asked.
     """
     started = rt.clock()
     progress = Progress(number, started)
@@ -162,7 +185,7 @@ def run_attempt(
     tally.begin(progress)
     tag = job.log_tag(channel.name)
     try:
-        _make(channel, job, rt, ctx, progress, best, tag, tally.meter, fixes)
+        _make(channel, job, rt, ctx, progress, best, tag, tally.meter, fixes, ahead)
     finally:
         attempt = progress.freeze(rt.clock() - started)
         tally.end(attempt)
@@ -188,6 +211,7 @@ def _make(
     tag: str,
     meter: Meter,
     fixes: Sequence[str] | None = None,
+    ahead: Ahead | None = None,
 ) -> None:
     """Draft (or revise the best attempt so far), check, and judge unless a rule blocks."""
     variables = prompt_variables(channel, job, rt)
@@ -219,6 +243,7 @@ def _make(
     )
     if blocking(progress.violations):
         return
+    sent = threading.Event()
     judge = LLMRequest(
         rt.judge_model,
         judge_prompt(channel, job, rt, piece),
@@ -228,13 +253,17 @@ def _make(
         number,
         model_setting="CONTENT_GEN_JUDGE_MODEL",
         log_tag=tag,
-        meter=meter,
+        meter=meter if ahead is None else Announcing(meter, sent),
     )
+    if ahead is not None:
+        ahead.start(draft, sent)  # its helper waits for `sent`, which the finally sets
     try:
         progress.judgement = _call(rt, progress, judge)
     except LLMError as exc:
         progress.judge_error = rt.redact(str(exc))
         raise
+    finally:
+        sent.set()  # a call that never sent its request (stopped, replayed) lets the files go
     progress.passed = rt.bar.passes(progress.judgement)
 
 
