@@ -283,6 +283,9 @@ class _Handler(Wire):
 
     def do_POST(self) -> None:
         fake = self.fake
+        # A latency runs from the request's arrival to the reply, as a real server's does: the
+        # time the fake takes to read and route a request is inside it, not added to it.
+        arrived = time.monotonic()
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
         if ":batchGenerateContent" in self.path or ":cancel" in self.path:
@@ -337,7 +340,7 @@ class _Handler(Wire):
 
         delay = fake._latency(route.channel)
         if delay:
-            time.sleep(delay)
+            time.sleep(max(0.0, arrived + delay - time.monotonic()))
         fault = fake._next_fault(route.channel, route.step)
         log(_outcome(fault))
         answer = compose(fake, body, route, prompt, topic)
