@@ -37,7 +37,7 @@ from .budget import Budget, Reservation, prompt_tokens_at_most
 from .cache import Entry, ResponseCache, request_key
 from .limiter import Limiter
 from .prices import Pricer, load_prices
-from .seam import CallRecord, Citation, LLMReply, LLMRequest, Usage
+from .seam import CallRecord, Citation, LLMReply, LLMRequest, Usage, reply_schema
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -98,7 +98,6 @@ class GeminiLLM:
         self._jitter = jitter
         self._client: Any = None
         self._client_lock = threading.Lock()
-        self._schemas: dict[type[BaseModel], dict[str, Any]] = {}
         self.redact = redactor(self._api_key)
         self.errors = Classifier(settings, self.redact)
         self.pricer = pricer or Pricer(load_prices(settings.prices_file))
@@ -172,7 +171,7 @@ class GeminiLLM:
         return {
             "model": request.model,
             "prompt": request.prompt,
-            "schema": self._schema_of(request.schema),
+            "schema": reply_schema(request.schema),
             "thinking": self._settings.thinking(request.step).config,
             "max_output_tokens": steps.max_output_tokens(request.step),
             "search": request.search,
@@ -194,7 +193,7 @@ class GeminiLLM:
 
     def worst_case(self, request: LLMRequest, *, batch: bool = False) -> float:
         """The most `request` can cost: what a cap reserves before it is sent."""
-        schema = json.dumps(self._schema_of(request.schema))
+        schema = json.dumps(reply_schema(request.schema))
         prompt = prompt_tokens_at_most(request.prompt, schema)
         output = steps.max_output_tokens(request.step)
         return self.pricer.worst_case(request.model, prompt, output, batch=batch) or 0.0
@@ -300,13 +299,7 @@ class GeminiLLM:
         the other workers wait for the GIL, bench/results.md); given the dict, it sends the
         same request body. It edits the dict in place, so every request gets its own copy.
         """
-        return copy.deepcopy(self._schema_of(model))
-
-    def _schema_of(self, model: type[BaseModel]) -> dict[str, Any]:
-        schema = self._schemas.get(model)
-        if schema is None:
-            schema = self._schemas[model] = model.model_json_schema()
-        return schema
+        return copy.deepcopy(reply_schema(model))
 
     # -- waiting ----------------------------------------------------------------------------
 

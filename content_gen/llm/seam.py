@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass, fields
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -75,6 +76,13 @@ class LLMRequest:
     meter: Meter | None = None
     #: Let the model search the web (Google Search grounding); what it cites comes back.
     search: bool = False
+
+
+@cache
+def reply_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The reply model's JSON schema, made once per process rather than once per request
+    (pydantic takes milliseconds over it). Shared: read it, copy it before changing it."""
+    return model.model_json_schema()
 
 
 class Meter:

@@ -20,7 +20,7 @@ from ..llm.budget import Budget, Cap
 from ..llm.cache import DIRECTORY as CACHE_DIRECTORY
 from ..llm.cache import ResponseCache
 from ..llm.prices import Pricer, load_prices
-from ..llm.seam import CallRecord, Usage
+from ..llm.seam import CallRecord, Usage, reply_schema
 from ..llm.steps import STEP_SETTINGS
 from ..prompts import PromptLibrary
 from ..storage import RunDir
@@ -72,6 +72,7 @@ class Session:
         prompts = PromptLibrary.for_settings(settings.prompts_dir)
         check_prompts(list(channels), prompts)
         prompts.check("plan.md", PLAN_VARIABLES)
+        prepare(channels)
         pricer = Pricer(load_prices(settings.prices_file))
         notes = costs_notes(settings, pricer)
         stop = threading.Event()
@@ -196,6 +197,24 @@ class Session:
             raise UsageError(f"cannot write {run_dir.path}/plan.json: {exc.strerror}") from None
         usage = sum((c.usage for c in plan.calls), Usage())
         return replace(job, plan=plan), plan.record(), usage
+
+
+def prepare(channels: Sequence[Channel]) -> None:
+    """Load the rule files and make the reply schemas now, once per process, before any
+    request: a rule file with a mistake stops the run before it pays for a draft, and no
+    channel's first request waits for either (they take milliseconds)."""
+    from ..quality.judge import Judgement, VoiceJudgement
+    from ..quality.rules import default_phrases_file, load_phrases
+    from ..quality.tells import default_tells_file, load_tells
+    from .plan import Plan
+
+    try:
+        load_tells(default_tells_file())
+        load_phrases(default_phrases_file())
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"the built-in rules cannot be read: {exc}") from None
+    for model in (Plan, Judgement, VoiceJudgement, *(c.schema for c in channels)):
+        reply_schema(model)
 
 
 def models_used(settings: Settings) -> dict[str, str]:
