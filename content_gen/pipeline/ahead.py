@@ -70,8 +70,8 @@ class Ahead:
     ctx: ChannelContext
     run_dir: RunDir
     simulated: bool
-    _pool: ThreadPoolExecutor | None = None
-    _made: list[tuple[BaseModel, Future[Saved]]] = field(default_factory=list)
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False)
+    _made: list[tuple[BaseModel, Future[Saved]]] = field(default_factory=list, init=False)
 
     def start(self, draft: BaseModel, go: threading.Event) -> None:
         """Make `draft`'s files on the helper once `go` is set."""
