@@ -16,6 +16,7 @@ once so the script cannot rot.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import multiprocessing
@@ -29,7 +30,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -358,7 +358,7 @@ def _serve_fake(latency: dict[str, float], conn: Any) -> None:
         conn.recv()
 
 
-@contextmanager
+@contextlib.contextmanager
 def fake_process(latency: Mapping[str, float]) -> Iterator[str]:
     """The fake Gemini in a process of its own, as Gemini is to a user: what it does to
     answer (parse the request, write the reply) is then not charged to the client's GIL."""
@@ -366,10 +366,18 @@ def fake_process(latency: Mapping[str, float]) -> Iterator[str]:
     ours, theirs = spawn.Pipe()
     child = spawn.Process(target=_serve_fake, args=(dict(latency), theirs), daemon=True)
     child.start()
+    theirs.close()  # the child's end: a child that dies now ends our recv() instead of hanging it
     try:
-        yield ours.recv()
+        try:
+            url = ours.recv()
+        except EOFError:
+            child.join(10)
+            died = f"bench: the fake's process died (exit code {child.exitcode})"
+            raise SystemExit(died) from None
+        yield url
     finally:
-        ours.send("stop")
+        with contextlib.suppress(OSError):
+            ours.send("stop")
         child.join(10)
 
 
@@ -846,10 +854,9 @@ def efficiency_section(pipe: Pipeline, procs: Processes) -> Section:
         "counts against the pipeline: the SDK building and parsing requests, loopback HTTP, "
         "prompts, rules, file writes and threads. That is stricter than run.json's per-call "
         "`seconds`, which are timed around each SDK call and so include the SDK and HTTP; that "
-        "figure is "
-        "shown as a cross-check. **Wall time** is timed around what `generate` does per run "
-        "once the process is up: the job, the run directory and `Session.run` (connect, the "
-        "channels, run.json)."
+        "figure is shown as a cross-check. **Wall time** is timed around what `generate` does "
+        "per run once the process is up: the job, the run directory and `Session.run` "
+        "(connect, the channels, run.json)."
     )
     section.notes.append(
         "These runs share one process, after `connect()` (the SDK import and the client, once "
